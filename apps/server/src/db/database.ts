@@ -1,0 +1,58 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import pg from 'pg'
+
+/**
+ * The database handle every module receives. It is untyped here on purpose: each module's store
+ * narrows it to its own schema's tables (see `scoped`), so one module's SQL cannot name another's.
+ */
+export type Db = Kysely<any>
+
+export interface Database {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+// int8 (counts, sequences) as numbers: every value we store in int8 stays below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v))
+pg.types.setTypeParser(1700, (v) => Number(v))
+
+/** Narrows the shared handle to one module's tables. */
+export function scoped<Tables>(db: Db): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>
+}
+
+export interface OpenOptions {
+  databaseUrl?: string
+  /** PGlite data directory, or 'memory://' for an in-memory database. */
+  dataDir?: string
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+    await sql`create extension if not exists pg_trgm`.execute(db)
+    return { db, kind: 'postgres', close: () => db.destroy() }
+  }
+  const dataDir = opts.dataDir ?? 'memory://'
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
+  const pglite = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
+  })
+  const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
+  await sql`create extension if not exists pg_trgm`.execute(db)
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy()
+      if (!pglite.closed) await pglite.close()
+    },
+  }
+}

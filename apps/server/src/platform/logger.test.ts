@@ -1,0 +1,29 @@
+import { Writable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { createLogger, scrubPersonalData } from './logger.js'
+
+function capture() {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk))
+      cb()
+    },
+  })
+  return { lines, logger: createLogger('info', stream) }
+}
+
+describe('log redaction', () => {
+  it('masks ID numbers and mobile numbers inside text', () => {
+    expect(scrubPersonalData('user 11010519491231002X called from 13812345678')).toBe('user [id-number] called from [phone]')
+    expect(scrubPersonalData('case 1409022026112300001 stays')).toBe('case 1409022026112300001 stays')
+  })
+
+  it('never writes passwords, tokens, ID numbers or phones', () => {
+    const { lines, logger } = capture()
+    logger.info({ password: 'hunter2', token: 'abc.def', body: { idNumber: '11010519491231002X', phone: '13812345678' }, note: 'phone 13900001111' }, 'login for 11010519491231002X')
+    const out = lines.join('')
+    for (const secret of ['hunter2', 'abc.def', '11010519491231002X', '13812345678', '13900001111']) expect(out).not.toContain(secret)
+    expect(out).toContain('[redacted]')
+  })
+})

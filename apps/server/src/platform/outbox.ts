@@ -1,0 +1,159 @@
+import { sql } from 'kysely'
+import type { Logger } from 'pino'
+import type { Db } from '../db/database.js'
+import type { Clock } from './clock.js'
+import { newId } from './ids.js'
+
+/** A domain event as stored and delivered: `<module>.<entity>.<action>` with a JSON payload. */
+export interface DomainEvent<T = unknown> {
+  id: string
+  type: string
+  source: string
+  subject: string | null
+  data: T
+  occurredAt: Date
+}
+
+export interface NewEvent<T = unknown> {
+  type: string
+  subject?: string
+  data: T
+}
+
+export type EventHandler = (event: DomainEvent) => Promise<void> | void
+
+/** Publishes a delivered event elsewhere (NATS JetStream); must be idempotent on event id. */
+export interface EventPublisher {
+  publish(event: DomainEvent): Promise<void>
+  close(): Promise<void>
+}
+
+export interface Outbox {
+  /** Writes the event in the caller's transaction, so it exists exactly when the change does. */
+  add(trx: Db, event: NewEvent): Promise<DomainEvent>
+  /** Registers an in-process handler for an event type ('*' for all). Handlers must be idempotent. */
+  subscribe(type: string, handler: EventHandler): void
+  /** Delivers pending events now; returns how many were delivered. */
+  drain(): Promise<number>
+  /** Asks the dispatcher to run soon (after a commit). */
+  nudge(): void
+  start(intervalMs?: number): void
+  stop(): Promise<void>
+}
+
+interface OutboxRow {
+  seq: number
+  id: string
+  type: string
+  source: string
+  subject: string | null
+  data: unknown
+  occurred_at: Date
+  delivered_at: Date | null
+  published_at: Date | null
+}
+
+const BATCH = 100
+
+function toEvent(row: OutboxRow): DomainEvent {
+  return { id: row.id, type: row.type, source: row.source, subject: row.subject, data: row.data, occurredAt: new Date(row.occurred_at) }
+}
+
+/**
+ * Transactional outbox. Delivery is at least once: an event is marked delivered only after every
+ * handler returned, so a crash between commit and delivery re-delivers it after restart.
+ */
+export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; source?: string; publisher?: EventPublisher }): Outbox {
+  const { db, clock, logger, publisher } = deps
+  const source = deps.source ?? '/yiwang'
+  const handlers = new Map<string, EventHandler[]>()
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<number> | undefined
+  let again = false
+  let stopped = false
+
+  async function deliverBatch(): Promise<number> {
+    // Claim a batch inside a transaction; SKIP LOCKED lets several server processes share the work.
+    return db.transaction().execute(async (trx) => {
+      const rows = (
+        await sql<OutboxRow>`select * from platform.outbox
+          where delivered_at is null or (published_at is null and ${publisher !== undefined})
+          order by seq limit ${BATCH} for update skip locked`.execute(trx)
+      ).rows
+      let done = 0
+      for (const row of rows) {
+        const event = toEvent(row)
+        try {
+          if (!row.delivered_at) {
+            for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) await handler(event)
+          }
+          if (publisher && !row.published_at) await publisher.publish(event)
+          const now = clock.now()
+          await sql`update platform.outbox set delivered_at = coalesce(delivered_at, ${now}),
+            published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null where seq = ${row.seq}`.execute(trx)
+          done++
+        } catch (err) {
+          logger.warn({ err, eventId: row.id, type: row.type }, 'event delivery failed; will retry')
+          await sql`update platform.outbox set attempts = attempts + 1, last_error = ${String(err).slice(0, 1000)} where seq = ${row.seq}`.execute(trx)
+          // Keep order per stream: stop this batch at the first failure.
+          break
+        }
+      }
+      return done
+    })
+  }
+
+  async function drainOnce(): Promise<number> {
+    let total = 0
+    for (;;) {
+      const n = await deliverBatch()
+      total += n
+      if (n < BATCH) return total
+    }
+  }
+
+  function drain(): Promise<number> {
+    if (running) {
+      again = true
+      return running
+    }
+    running = drainOnce().finally(() => {
+      running = undefined
+      if (again && !stopped) {
+        again = false
+        void drain().catch((err) => logger.error({ err }, 'outbox drain failed'))
+      }
+    })
+    return running
+  }
+
+  return {
+    async add(trx, event) {
+      const stored: DomainEvent = { id: newId('evt'), type: event.type, source, subject: event.subject ?? null, data: event.data, occurredAt: clock.now() }
+      await sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
+        values (${stored.id}, ${stored.type}, ${stored.source}, ${stored.subject}, ${JSON.stringify(stored.data)}::jsonb, ${stored.occurredAt})`.execute(trx)
+      return stored
+    },
+    subscribe(type, handler) {
+      handlers.set(type, [...(handlers.get(type) ?? []), handler])
+    },
+    drain,
+    nudge() {
+      if (stopped || !timer) return
+      setImmediate(() => void drain().catch((err) => logger.error({ err }, 'outbox drain failed')))
+    },
+    start(intervalMs = 1000) {
+      stopped = false
+      timer = setInterval(() => void drain().catch((err) => logger.error({ err }, 'outbox drain failed')), intervalMs)
+      timer.unref()
+      this.nudge()
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await running?.catch(() => undefined)
+      await publisher?.close()
+    },
+  }
+}

@@ -1,0 +1,87 @@
+import crypto from 'node:crypto'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { buildApp, type App } from '../app.js'
+import { loadConfig, type Config } from '../config.js'
+import { createCore } from '../platform/bootstrap.js'
+import { ManualClock, type Clock } from '../platform/clock.js'
+import type { Core } from '../platform/core.js'
+import { createLogger } from '../platform/logger.js'
+import type { Services } from '../services.js'
+
+/**
+ * Test databases: in-memory PGlite by default; when DATABASE_URL is set (CI's second pass),
+ * a fresh PostgreSQL database per test file, dropped afterwards. Same migrations either way.
+ */
+async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = new URL(baseUrl)
+  const name = `${base.pathname.slice(1) || 'yiwang'}_t_${crypto.randomBytes(5).toString('hex')}`
+  const admin = new pg.Client({ connectionString: baseUrl })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  await admin.end()
+  const url = new URL(baseUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl })
+      await c.connect()
+      await c.query(`drop database if exists "${name}" with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export interface TestCore {
+  core: Core
+  clock: ManualClock
+  close(): Promise<void>
+}
+
+export async function createTestCore(overrides: Partial<Record<string, string>> = {}, clock: Clock = new ManualClock()): Promise<TestCore> {
+  const pgBase = process.env.DATABASE_URL
+  const fresh = pgBase ? await freshPostgres(pgBase) : undefined
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DEMO: 'false',
+    PUBLIC_URL: 'http://localhost:3000',
+    DATA_DIR: path.join(os.tmpdir(), `yiwang-test-${crypto.randomBytes(4).toString('hex')}`),
+    SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
+    ...(fresh ? { DATABASE_URL: fresh.url } : {}),
+    ...overrides,
+  })
+  const core = await createCore(config, { clock, pgliteDir: 'memory://', logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') })
+  return {
+    core,
+    clock: clock as ManualClock,
+    close: async () => {
+      await core.outbox.stop()
+      await core.database.close()
+      await fresh?.drop()
+    },
+  }
+}
+
+export interface TestApp extends TestCore {
+  app: App
+  services: Services
+}
+
+/** A whole application on a fresh database; requests go through `app.inject`. */
+export async function createTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
+  const t = await createTestCore(overrides)
+  const app = await buildApp(t.core)
+  await app.ready()
+  return {
+    ...t,
+    app,
+    services: app.services,
+    close: async () => {
+      await app.close()
+      await t.close()
+    },
+  }
+}
