@@ -5,12 +5,13 @@ import { createOrgService } from './modules/org/index.js'
 
 /**
  * The composition root: every module's service, built once with exactly the dependencies it
- * declares. Modules never construct each other.
+ * declares. Modules never construct each other; a module that needs another gets its service here.
  */
 export function createServices(core: Core) {
   const ledger = createLedgerService(core)
+  core.audit.setLedger(ledger)
   const org = createOrgService(core)
-  const identity = createIdentityService(core)
+  const identity = createIdentityService({ ...core, org })
   return { ledger, org, identity }
 }
 

@@ -1,5 +1,7 @@
 import type { Core } from '../platform/core.js'
 import type { Services } from '../services.js'
+import { seedIdentityDemo } from './identity.js'
+import { seedOrgDemo } from './org.js'
 
 /** A demo login shown by `npm start` and listed in the README. */
 export interface DemoLogin {
@@ -14,7 +16,8 @@ export interface DemoLogin {
  * grid, staff for every role, citizens and enterprises. Idempotent: running it twice adds nothing.
  */
 export async function loadDemo(core: Core, services: Services): Promise<DemoLogin[]> {
-  void core
-  void services
-  return []
+  const logins: DemoLogin[] = []
+  logins.push(...(await seedOrgDemo(core, services)))
+  logins.push(...(await seedIdentityDemo(core, services)))
+  return logins
 }

@@ -1,6 +1,14 @@
 import * as m0001 from './0001_platform.js'
+import * as m0002 from './0002_org.js'
+import * as m0003 from './0003_identity.js'
+import * as m0004 from './0004_identity_oidc.js'
+import * as m0005 from './0005_ledger.js'
 
 /** Every migration in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations = {
   '0001_platform': m0001,
+  '0002_org': m0002,
+  '0003_identity': m0003,
+  '0004_identity_oidc': m0004,
+  '0005_ledger': m0005,
 }
