@@ -8,6 +8,7 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['apps/server/src/**/*.test.ts'],
+          globalSetup: ['apps/server/src/test/global-setup.ts'],
           environment: 'node',
           pool: 'forks',
           testTimeout: 30_000,
@@ -18,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['apps/server/src/test/global-setup.ts'],
           environment: 'node',
           pool: 'forks',
           fileParallelism: false,

@@ -15,6 +15,8 @@ export interface Database {
   db: Db
   kind: 'pglite' | 'postgres'
   close(): Promise<void>
+  /** PGlite only: the whole data directory as a tarball. */
+  dump?(): Promise<Blob>
 }
 
 // int8 (counts, sequences) as numbers: every value we store in int8 stays below 2^53.
@@ -30,6 +32,8 @@ export interface OpenOptions {
   databaseUrl?: string
   /** PGlite data directory, or 'memory://' for an in-memory database. */
   dataDir?: string
+  /** A PGlite data-directory dump to start from (tests start from a migrated template). */
+  pgliteTemplate?: Blob
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -43,6 +47,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
   const pglite = await PGlite.create(dataDir, {
     extensions: { pg_trgm },
+    ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
     parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
   })
   const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
@@ -50,6 +55,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    dump: () => pglite.dumpDataDir('none'),
     close: async () => {
       await db.destroy()
       if (!pglite.closed) await pglite.close()

@@ -30,6 +30,8 @@ export interface CoreOptions {
   logger?: Logger
   /** PGlite location; defaults to DATA_DIR/pg. */
   pgliteDir?: string
+  /** PGlite dump to start from instead of an empty cluster. */
+  pgliteTemplate?: Blob
 }
 
 /** Opens the database, applies migrations and wires the platform services. */
@@ -40,6 +42,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: opts.pgliteDir ?? path.resolve(config.DATA_DIR, 'pg'),
+    pgliteTemplate: opts.pgliteTemplate,
   })
   await migrateToLatest(database.db)
   const clock = opts.clock ?? systemClock

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -34,6 +35,16 @@ async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () =
   }
 }
 
+let template: Promise<Blob | undefined> | undefined
+
+/** The migrated PGlite dump made once per run by test/global-setup.ts: loading it beats migrating anew. */
+function pgliteTemplate(): Promise<Blob | undefined> {
+  const file = process.env.YIWANG_PGLITE_TEMPLATE
+  if (!file || !fs.existsSync(file)) return Promise.resolve(undefined)
+  template ??= fs.promises.readFile(file).then((buf) => new Blob([buf]))
+  return template
+}
+
 export interface TestCore {
   core: Core
   clock: ManualClock
@@ -53,7 +64,12 @@ export async function createTestCore(overrides: Partial<Record<string, string>> 
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...overrides,
   })
-  const core = await createCore(config, { clock, pgliteDir: 'memory://', logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') })
+  const core = await createCore(config, {
+    clock,
+    pgliteDir: 'memory://',
+    pgliteTemplate: fresh ? undefined : await pgliteTemplate(),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  })
   return {
     core,
     clock: clock as ManualClock,
