@@ -34,6 +34,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid environment:\n${lines.join('\n')}`)
   }
   const c = parsed.data
+  // `npm start` runs the server from apps/server; relative paths mean the directory npm was run in.
+  const base = env.INIT_CWD ?? process.cwd()
+  c.DATA_DIR = path.resolve(base, c.DATA_DIR)
+  if (c.CALENDAR_OVERRIDES_FILE) c.CALENDAR_OVERRIDES_FILE = path.resolve(base, c.CALENDAR_OVERRIDES_FILE)
   const shownHost = c.HOST === '0.0.0.0' ? 'localhost' : c.HOST
   return {
     ...c,
