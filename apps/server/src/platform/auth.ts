@@ -19,6 +19,14 @@ declare module 'fastify' {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** Marks guard functions so the plugin can run them before validation (see onRoute below). */
+const GUARD = Symbol('yiwang.guard')
+type Guard = preHandlerAsyncHookHandler & { [GUARD]?: true }
+function guard(fn: preHandlerAsyncHookHandler): Guard {
+  return Object.assign(fn, { [GUARD]: true as const })
+}
+const isGuard = (h: unknown): h is Guard => typeof h === 'function' && (h as Guard)[GUARD] === true
+
 /**
  * Resolves the caller on every request and guards against cross-site requests: a state-changing
  * call that carries the session cookie must come from our own origin (SameSite cookies are the
@@ -30,6 +38,18 @@ export const authPlugin = fp(
     const ownHost = new URL(opts.publicUrl).host
     app.decorateRequest('principal', null)
     app.decorate('auth', { setResolver: (r: SessionResolver) => void (resolver = r) })
+    // Guards declared as `preHandler: requireRole(...)` run at preValidation instead, so a caller
+    // without the right is told 401/403 before anything about its input.
+    app.addHook('onRoute', (route) => {
+      const pre = route.preHandler
+      const list = Array.isArray(pre) ? pre : pre ? [pre] : []
+      const guards = list.filter(isGuard)
+      if (guards.length === 0) return
+      const rest = list.filter((h) => !isGuard(h))
+      route.preHandler = rest.length ? rest : undefined
+      const pv = route.preValidation
+      route.preValidation = [...guards, ...(Array.isArray(pv) ? pv : pv ? [pv] : [])] as typeof route.preValidation
+    })
     app.addHook('onRequest', async (req) => {
       const token = req.cookies?.[SESSION_COOKIE]
       if (!token) return
@@ -52,16 +72,16 @@ export const authPlugin = fp(
 )
 
 /** preHandler: the caller must be signed in. */
-export const requireAuth: preHandlerAsyncHookHandler = async (req: FastifyRequest, _reply: FastifyReply) => {
+export const requireAuth: preHandlerAsyncHookHandler = guard(async (req: FastifyRequest, _reply: FastifyReply) => {
   if (!req.principal) throw new UnauthenticatedError()
-}
+})
 
 /** preHandler: the caller must hold one of the roles (anywhere; scope is checked in the handler). */
 export function requireRole(...wanted: Role[]): preHandlerAsyncHookHandler {
-  return async (req) => {
+  return guard(async (req) => {
     if (!req.principal) throw new UnauthenticatedError()
     if (!hasRole(req.principal, ...wanted)) throw new ForbiddenError()
-  }
+  })
 }
 
 /** Throws unless one of the caller's grants for these roles covers the division. */
