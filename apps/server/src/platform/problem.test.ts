@@ -56,6 +56,13 @@ describe('problem+json', () => {
     expect((await app.inject({ url: '/things/thg_1' })).json()).toMatchObject({ status: 409, type: 'urn:yiwang:problem:conflict' })
   })
 
+  it('rejects a NUL character anywhere in the input before it reaches the database', async () => {
+    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'ab\u0000c', count: 1 } })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().errors).toEqual([{ name: 'body.name', code: 'invalid_format', reason: '格式不正确' }])
+    expect((await app.inject({ url: '/things/thg_%00' })).statusCode).toBe(400)
+  })
+
   it('never leaks internals on an unexpected error', async () => {
     const res = await app.inject({ url: '/boom' })
     expect(res.statusCode).toBe(500)

@@ -51,6 +51,20 @@ function invalidParams(err: { validation: { instancePath: string; keyword: strin
   })
 }
 
+/** Finds the first string holding a NUL character, which PostgreSQL text cannot store. */
+function findControlChar(value: unknown, where: string, depth = 0): string | null {
+  if (typeof value === 'string') return /[\u0000]/.test(value) ? where : null
+  if (depth > 8 || value === null || typeof value !== 'object') return null
+  for (const [k, v] of Object.entries(value)) {
+    const hit = findControlChar(v, `${where}.${k}`, depth + 1)
+    if (hit) return hit
+  }
+  return null
+}
+
+/** SQLSTATE class 22 (data exception: out-of-range number, bad encoding…) caused by input, not by us. */
+const isDataException = (err: unknown) => typeof (err as { code?: unknown }).code === 'string' && /^22[0-9A-Z]{3}$/.test((err as { code: string }).code)
+
 /**
  * RFC 9457 problem+json for every error and 404. Titles are in the caller's language; a stack
  * trace never leaves the server; malformed input is always a 4xx.
@@ -60,6 +74,13 @@ export const problemPlugin = fp(
     app.decorateRequest('locale', 'zh-CN')
     app.addHook('onRequest', async (req) => {
       req.locale = negotiateLocale(req.headers['accept-language'])
+    })
+    app.addHook('preValidation', async (req, reply) => {
+      const hit = findControlChar(req.params, 'params') ?? findControlChar(req.query, 'querystring') ?? findControlChar(req.body, 'body')
+      if (hit) {
+        const errors: InvalidParam[] = [{ name: hit, code: 'invalid_format', reason: t(req.locale, 'validation.invalid_format') }]
+        return sendProblem(reply, 400, 'validation', t(req.locale, 'problem.validation'), { detail: t(req.locale, 'problem.validation.detail', { count: 1 }), errors })
+      }
     })
 
     app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) =>
@@ -90,6 +111,10 @@ export const problemPlugin = fp(
           return sendProblem(reply, 429, known.slug, t(locale, known.key), retry ? { retryAfter: Number(retry) } : {})
         }
         return sendProblem(reply, known.status, known.slug, t(locale, known.key))
+      }
+      if (isDataException(error)) {
+        req.log.warn({ code: error.code }, 'input rejected by the database')
+        return sendProblem(reply, 400, 'bad-request', t(locale, 'problem.validation'))
       }
       const status = error.statusCode ?? 500
       if (status >= 400 && status < 500) {
