@@ -11,7 +11,7 @@ import type { Core } from './platform/core.js'
 import { authPlugin } from './platform/auth.js'
 import { healthRoutes } from './platform/health.js'
 import { problemPlugin } from './platform/problem.js'
-import { identityRoutes } from './modules/identity/index.js'
+import { identityRoutes, oidcRoutes } from './modules/identity/index.js'
 import { ledgerRoutes } from './modules/ledger/index.js'
 import { orgRoutes } from './modules/org/index.js'
 import { createServices, type Services } from './services.js'
@@ -62,6 +62,7 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(healthRoutes, { db: core.db })
   await app.register(orgRoutes, { prefix: '/api/org', org: services.org })
   await app.register(identityRoutes, { prefix: '/api', identity: services.identity })
+  await app.register(oidcRoutes, { identity: services.identity })
   await app.register(ledgerRoutes, { prefix: '/api/ledger', ledger: services.ledger })
 
   const webRoot = core.config.webDist
