@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { createLogger, scrubPersonalData } from './logger.js'
 
@@ -17,6 +18,17 @@ describe('log redaction', () => {
   it('masks ID numbers and mobile numbers inside text', () => {
     expect(scrubPersonalData('user 11010519491231002X called from 13812345678')).toBe('user [id-number] called from [phone]')
     expect(scrubPersonalData('case 1409022026112300001 stays')).toBe('case 1409022026112300001 stays')
+  })
+
+  it('logs requests with personal data masked in the URL', async () => {
+    const { lines, logger } = capture()
+    const app = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger })
+    app.get('/lookup', async () => ({ ok: true }))
+    await app.inject({ url: '/lookup?phone=13812345678&id=11010519491231002X' })
+    await app.close()
+    const out = lines.join('')
+    expect(out).toContain('/lookup?phone=[phone]&id=[id-number]')
+    expect(out).not.toContain('13812345678')
   })
 
   it('never writes passwords, tokens, ID numbers or phones', () => {

@@ -38,7 +38,12 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: scrubPersonalData(req.url) }),
+      // Fastify hands either its request or the raw IncomingMessage; both carry method and url.
+      req: (req: { method?: string; url?: string; id?: string; raw?: { url?: string } }) => ({
+        id: req.id,
+        method: req.method,
+        url: scrubPersonalData(String(req.url ?? req.raw?.url ?? '')),
+      }),
     },
   }
 }
