@@ -32,6 +32,8 @@ export interface OpenOptions {
   databaseUrl?: string
   /** PGlite data directory, or 'memory://' for an in-memory database. */
   dataDir?: string
+  /** Called when an idle PostgreSQL connection fails (it is discarded and replaced). */
+  onIdleError?: (err: Error) => void
   /** A PGlite data-directory dump to start from (tests start from a migrated template). */
   pgliteTemplate?: Blob
 }
@@ -39,6 +41,9 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    // An idle client losing its connection (server restart, admin terminate) must not crash the
+    // process; the pool discards it and the next query opens a new one.
+    pool.on('error', (err) => opts.onIdleError?.(err))
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
     await sql`create extension if not exists pg_trgm`.execute(db)
     return { db, kind: 'postgres', close: () => db.destroy() }

@@ -43,6 +43,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     databaseUrl: config.DATABASE_URL,
     dataDir: opts.pgliteDir ?? path.resolve(config.DATA_DIR, 'pg'),
     pgliteTemplate: opts.pgliteTemplate,
+    onIdleError: (err) => logger.warn({ err }, 'idle database connection failed'),
   })
   await migrateToLatest(database.db)
   const clock = opts.clock ?? systemClock

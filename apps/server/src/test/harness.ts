@@ -29,6 +29,12 @@ async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () =
     drop: async () => {
       const c = new pg.Client({ connectionString: baseUrl })
       await c.connect()
+      // Wait for the test's own connections to finish closing, so a forced drop kills none of them.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((r) => setTimeout(r, 100))
+      }
       await c.query(`drop database if exists "${name}" with (force)`)
       await c.end()
     },
