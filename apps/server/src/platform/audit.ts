@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Clock } from './clock.js'
 import { newId } from './ids.js'
+import { canonicalJson, sm3Hex } from './gm.js'
 import { scrubPersonalData } from './logger.js'
 import { divisionPrefix } from './roles.js'
 
@@ -72,6 +73,11 @@ export function actorOf(req: FastifyRequest): AuditActor {
   }
 }
 
+/** SM3 over the canonical JSON of an audit record: what the ledger holds in its place. */
+export function auditDigest(rec: AuditRecord): string {
+  return sm3Hex(canonicalJson({ ...rec, at: rec.at.toISOString() }))
+}
+
 interface AuditRow {
   id: string
   at: Date
@@ -115,9 +121,11 @@ export function createAudit(deps: { db: Db; clock: Clock }): Audit {
         values (${rec.id}, ${rec.at}, ${rec.actorId}, ${rec.actorKind}, ${rec.actorName}, ${rec.action}, ${rec.targetType},
           ${rec.targetId}, ${rec.divisionCode}, ${rec.ip}, ${rec.userAgent}, ${rec.outcome}, ${JSON.stringify(detail)}::jsonb)`.execute(trx)
       if (entry.security && ledger) {
+        // Ledger entries are public, so they carry a digest of the audit row rather than who did
+        // what to whom: the row stays private and any later change to it no longer matches.
         await ledger.append(trx, {
           kind: 'audit',
-          payload: { auditId: rec.id, at: rec.at.toISOString(), actorId: rec.actorId, action: rec.action, targetType: rec.targetType, targetId: rec.targetId, outcome: rec.outcome },
+          payload: { auditId: rec.id, at: rec.at.toISOString(), action: rec.action, outcome: rec.outcome, digest: auditDigest(rec) },
         })
       }
       return rec

@@ -47,6 +47,8 @@ export const authPlugin = fp(
       if (guards.length === 0) return
       const rest = list.filter((h) => !isGuard(h))
       route.preHandler = rest.length ? rest : undefined
+      // The guard is the one source of truth for the OpenAPI document's security requirement.
+      if (route.schema && !route.schema.security) route.schema = { ...route.schema, security: [{ session: [] }] } as typeof route.schema
       const pv = route.preValidation
       route.preValidation = [...guards, ...(Array.isArray(pv) ? pv : pv ? [pv] : [])] as typeof route.preValidation
     })
