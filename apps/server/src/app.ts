@@ -9,11 +9,18 @@ import swaggerUi from '@fastify/swagger-ui'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Core } from './platform/core.js'
 import { authPlugin } from './platform/auth.js'
+import { corsPlugin, parseOrigins } from './platform/cors.js'
 import { healthRoutes } from './platform/health.js'
-import { problemPlugin } from './platform/problem.js'
+import { idempotencyPlugin } from './platform/idempotency.js'
+import { clientErrorHandler, frameworkErrorHandler, problemPlugin } from './platform/problem.js'
+import { rateLimitPlugin } from './platform/rate-limit.js'
+import { securityHeaders, securityHeadersPlugin } from './platform/security-headers.js'
+import { casesRoutes } from './modules/cases/index.js'
+import { catalogRoutes } from './modules/catalog/index.js'
 import { identityRoutes, oidcRoutes } from './modules/identity/index.js'
 import { ledgerRoutes } from './modules/ledger/index.js'
 import { orgRoutes } from './modules/org/index.js'
+import { registriesRoutes } from './modules/registries/index.js'
 import { createServices, type Services } from './services.js'
 
 declare module 'fastify' {
@@ -37,6 +44,8 @@ export async function buildApp(core: Core): Promise<App> {
     trustProxy: true,
     requestIdHeader: 'x-request-id',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler(securityHeaders(core.config.publicUrl)),
+    clientErrorHandler: clientErrorHandler(securityHeaders(core.config.publicUrl)),
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -46,8 +55,13 @@ export async function buildApp(core: Core): Promise<App> {
   app.decorate('core', core)
 
   await app.register(problemPlugin)
+  await app.register(securityHeadersPlugin, { publicUrl: core.config.publicUrl })
+  const corsOrigins = parseOrigins(core.config.CORS_ORIGINS)
+  await app.register(corsPlugin, { origins: corsOrigins })
   await app.register(cookie, { secret: core.config.SECRET_KEY })
-  await app.register(authPlugin, { publicUrl: core.config.publicUrl })
+  await app.register(authPlugin, { publicUrl: core.config.publicUrl, trustedOrigins: corsOrigins })
+  await app.register(rateLimitPlugin, { scale: core.config.RATE_LIMIT_SCALE })
+  await app.register(idempotencyPlugin, { db: core.db, clock: core.clock })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,6 +78,9 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(identityRoutes, { prefix: '/api', identity: services.identity })
   await app.register(oidcRoutes, { identity: services.identity })
   await app.register(ledgerRoutes, { prefix: '/api/ledger', ledger: services.ledger })
+  await app.register(catalogRoutes, { prefix: '/api/catalog', catalog: services.catalog })
+  await app.register(casesRoutes, { prefix: '/api', cases: services.cases })
+  await app.register(registriesRoutes, { prefix: '/api/registries', registries: services.registries })
 
   const webRoot = core.config.webDist
   if (fs.existsSync(path.join(webRoot, 'index.html'))) {

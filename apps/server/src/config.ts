@@ -21,6 +21,10 @@ const configSchema = z.object({
   DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** JSON file with {"holidays": ["YYYY-MM-DD"], "workdays": ["YYYY-MM-DD"]} overriding the calendar. */
   CALENDAR_OVERRIDES_FILE: z.string().optional(),
+  /** Origins allowed to call the API from a browser (comma-separated, e.g. https://a.gov.cn); none by default. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Multiplies every rate limit (platform/rate-limit.ts); 0 switches them off (tests, benchmarks). */
+  RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
   /** Where the web app's built files are served from. */
   WEB_DIST: z.string().optional(),
 })

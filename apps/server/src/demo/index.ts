@@ -1,7 +1,10 @@
 import type { Core } from '../platform/core.js'
 import type { Services } from '../services.js'
+import { seedCasesDemo } from './cases.js'
+import { seedCatalogDemo } from './catalog.js'
 import { seedIdentityDemo } from './identity.js'
 import { seedOrgDemo } from './org.js'
+import { seedRegistriesDemo } from './registries.js'
 
 /** A demo login shown by `npm start` and listed in the README. */
 export interface DemoLogin {
@@ -19,5 +22,8 @@ export async function loadDemo(core: Core, services: Services): Promise<DemoLogi
   const logins: DemoLogin[] = []
   logins.push(...(await seedOrgDemo(core, services)))
   logins.push(...(await seedIdentityDemo(core, services)))
+  logins.push(...(await seedRegistriesDemo(core, services)))
+  logins.push(...(await seedCatalogDemo(core, services)))
+  logins.push(...(await seedCasesDemo(core, services)))
   return logins
 }

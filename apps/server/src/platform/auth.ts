@@ -33,9 +33,10 @@ const isGuard = (h: unknown): h is Guard => typeof h === 'function' && (h as Gua
  * first wall; this is the second, for old browsers and same-site subdomains).
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { publicUrl: string }) => {
+  async (app: FastifyInstance, opts: { publicUrl: string; trustedOrigins?: Set<string> }) => {
     let resolver: SessionResolver = async () => null
     const ownHost = new URL(opts.publicUrl).host
+    const trusted = opts.trustedOrigins ?? new Set<string>()
     app.decorateRequest('principal', null)
     app.decorate('auth', { setResolver: (r: SessionResolver) => void (resolver = r) })
     // Guards declared as `preHandler: requireRole(...)` run at preValidation instead, so a caller
@@ -58,13 +59,15 @@ export const authPlugin = fp(
       if (UNSAFE.has(req.method) && req.url.startsWith('/api/')) {
         const origin = req.headers.origin ?? req.headers.referer
         if (origin) {
-          let host: string | undefined
+          let url: URL | undefined
           try {
-            host = new URL(origin).host
+            url = new URL(origin)
           } catch {
-            host = undefined
+            url = undefined
           }
-          if (host !== ownHost && host !== req.headers.host) throw new AppError('csrf', 403, 'problem.csrf')
+          // Our own origin, or one the CORS allow-list (CORS_ORIGINS) trusts.
+          const ok = url && (url.host === ownHost || url.host === req.headers.host || trusted.has(url.origin))
+          if (!ok) throw new AppError('csrf', 403, 'problem.csrf')
         }
       }
       req.principal = await resolver(token, req)

@@ -63,6 +63,22 @@ describe('event outbox', () => {
     expect(seen).toEqual([{ n: 1 }])
   })
 
+  it('lets a handler use the database while it runs (no deadlock on one PGlite connection)', async () => {
+    t = await createTestCore()
+    const core = t.core
+    let counted = -1
+    core.outbox.subscribe('test.thing.created', async () => {
+      const r = await sql<{ n: number }>`select count(*)::int as n from platform.outbox`.execute(core.db)
+      await core.db.transaction().execute((trx) => core.outbox.add(trx, { type: 'test.thing.followed', data: {} }))
+      counted = r.rows[0]!.n
+    })
+    await commitEvent(core, 'test.thing.created', { n: 1 })
+    expect(await core.outbox.drain()).toBe(1)
+    expect(counted).toBe(1)
+    // The event the handler wrote is delivered on the next pass.
+    expect(await core.outbox.drain()).toBe(1)
+  })
+
   it('publishes CloudEvents to NATS JetStream', async () => {
     t = await createTestCore()
     const stream = `YIWANG_TEST_${Date.now()}`

@@ -51,6 +51,7 @@ interface OutboxRow {
   occurred_at: Date
   delivered_at: Date | null
   published_at: Date | null
+  lease_until: Date | null
 }
 
 const BATCH = 100
@@ -73,34 +74,42 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
   let stopped = false
 
   async function deliverBatch(): Promise<number> {
-    // Claim a batch inside a transaction; SKIP LOCKED lets several server processes share the work.
-    return db.transaction().execute(async (trx) => {
-      const rows = (
-        await sql<OutboxRow>`select * from platform.outbox
-          where delivered_at is null or (published_at is null and ${publisher !== undefined})
-          order by seq limit ${BATCH} for update skip locked`.execute(trx)
-      ).rows
-      let done = 0
-      for (const row of rows) {
-        const event = toEvent(row)
-        try {
-          if (!row.delivered_at) {
-            for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) await handler(event)
-          }
-          if (publisher && !row.published_at) await publisher.publish(event)
-          const now = clock.now()
-          await sql`update platform.outbox set delivered_at = coalesce(delivered_at, ${now}),
-            published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null where seq = ${row.seq}`.execute(trx)
-          done++
-        } catch (err) {
-          logger.warn({ err, eventId: row.id, type: row.type }, 'event delivery failed; will retry')
-          await sql`update platform.outbox set attempts = attempts + 1, last_error = ${String(err).slice(0, 1000)} where seq = ${row.seq}`.execute(trx)
-          // Keep order per stream: stop this batch at the first failure.
-          break
+    // Claim a batch with a short lease, then deliver outside any transaction: handlers may use the
+    // database themselves (PGlite has one connection, so a held transaction would block them), and
+    // SKIP LOCKED plus the lease lets several server processes share the work.
+    const rows = (
+      await sql<OutboxRow>`update platform.outbox set lease_until = now() + interval '60 seconds'
+        where seq in (
+          select seq from platform.outbox
+          where (delivered_at is null or (published_at is null and ${publisher !== undefined}))
+            and (lease_until is null or lease_until < now())
+          order by seq limit ${BATCH} for update skip locked)
+        returning *`.execute(db)
+    ).rows.sort((a, b) => a.seq - b.seq)
+    let done = 0
+    for (const [i, row] of rows.entries()) {
+      const event = toEvent(row)
+      try {
+        if (!row.delivered_at) {
+          for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) await handler(event)
         }
+        if (publisher && !row.published_at) await publisher.publish(event)
+        const now = clock.now()
+        await sql`update platform.outbox set delivered_at = coalesce(delivered_at, ${now}),
+          published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null, lease_until = null
+          where seq = ${row.seq}`.execute(db)
+        done++
+      } catch (err) {
+        logger.warn({ err, eventId: row.id, type: row.type }, 'event delivery failed; will retry')
+        await sql`update platform.outbox set attempts = attempts + 1, last_error = ${String(err).slice(0, 1000)}, lease_until = null
+          where seq = ${row.seq}`.execute(db)
+        // Keep order: give the rest of the batch back and stop at the first failure.
+        const rest = rows.slice(i + 1).map((r) => r.seq)
+        if (rest.length) await sql`update platform.outbox set lease_until = null where seq in (${sql.join(rest)})`.execute(db)
+        break
       }
-      return done
-    })
+    }
+    return done
   }
 
   async function drainOnce(): Promise<number> {

@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ConflictError } from './errors.js'
+import { AppError, ConflictError } from './errors.js'
 import { problemPlugin } from './problem.js'
 
 const app = Fastify({ bodyLimit: 1024 }).withTypeProvider<ZodTypeProvider>()
@@ -14,6 +14,9 @@ beforeAll(async () => {
   app.post('/things', { schema: { body: z.object({ name: z.string().min(2).max(10), count: z.number().int().min(0) }).strict() } }, async () => ({ ok: true }))
   app.get('/things/:id', { schema: { params: z.object({ id: z.string().regex(/^thg_/) }) } }, async () => {
     throw new ConflictError()
+  })
+  app.get('/clash', async () => {
+    throw new AppError('test/clash', 422, 'problem.validation', {}, { status: 'under_review', type: 'x', title: 'y', action: 'approve' })
   })
   app.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.ts:12')
@@ -61,6 +64,12 @@ describe('problem+json', () => {
     expect(res.statusCode).toBe(400)
     expect(res.json().errors).toEqual([{ name: 'body.name', code: 'invalid_format', reason: '格式不正确' }])
     expect((await app.inject({ url: '/things/thg_%00' })).statusCode).toBe(400)
+  })
+
+  it('keeps type, title and status its own when an error’s extensions use the same names', async () => {
+    const res = await app.inject({ url: '/clash' })
+    expect(res.statusCode).toBe(422)
+    expect(res.json()).toMatchObject({ type: 'urn:yiwang:problem:test/clash', title: '请求参数有误', status: 422, action: 'approve' })
   })
 
   it('never leaks internals on an unexpected error', async () => {

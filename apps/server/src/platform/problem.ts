@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
@@ -22,7 +24,8 @@ function sendProblem(reply: FastifyReply, status: number, slug: string, title: s
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
-    .send({ type: problemType(slug), title, status, ...extra, instance: reply.request.url.split('?')[0] })
+    // Extensions never replace the RFC 9457 members (a module's `status` extension once did).
+    .send({ ...extra, type: problemType(slug), title, status, instance: reply.request.url.split('?')[0] })
 }
 
 /** Fastify's own error codes for malformed requests, mapped to our stable problem slugs. */
@@ -35,6 +38,7 @@ const fastifyCodes: Record<string, { status: number; slug: string; key: string }
   FST_ERR_CTP_INVALID_TYPE: { status: 400, slug: 'bad-request', key: 'problem.validation' },
   FST_ERR_VALIDATION: { status: 400, slug: 'validation', key: 'problem.validation' },
   FST_ERR_BAD_URL: { status: 400, slug: 'bad-request', key: 'problem.validation' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, slug: 'uri-too-long', key: 'problem.uri-too-long' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, slug: 'bad-request', key: 'problem.validation' },
   FST_ERR_RATE_LIMITED: { status: 429, slug: 'rate-limited', key: 'problem.rate-limited' },
 }
@@ -49,6 +53,45 @@ function invalidParams(err: { validation: { instancePath: string; keyword: strin
     const params = { ...issue, keys: Array.isArray(issue.keys) ? issue.keys.join(', ') : issue.keys }
     return { name, code: missing ? 'required' : v.keyword, reason: hasMessage(key) ? t(locale, key, params) : t(locale, 'validation.other') }
   })
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors the router raises before any hook runs (a malformed
+ * percent-encoding, an over-long path parameter). Answered as problem+json too, with the headers
+ * the hooks would have set (security headers).
+ */
+export function frameworkErrorHandler(headers: Record<string, string>) {
+  return (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const known = (error.code ? fastifyCodes[error.code] : undefined) ?? { status: 400, slug: 'bad-request', key: 'problem.validation' }
+    const locale = negotiateLocale(req.headers['accept-language'])
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value)
+    return sendProblem(reply, known.status, known.slug, t(locale, known.key))
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser cannot read (broken framing, header
+ * overflow, timeouts) get problem+json on the raw socket, in Chinese (no headers to negotiate
+ * from), with the security headers; then the connection closes.
+ */
+export function clientErrorHandler(headers: Record<string, string>) {
+  const statusOf = (code: string | undefined): [number, string, string] =>
+    code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request-timeout', 'problem.request-timeout']
+      : code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers-too-large', 'problem.headers-too-large']
+        : [400, 'bad-request', 'problem.validation']
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
+  return (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return
+    const [status, slug, key] = statusOf(err.code)
+    const body = JSON.stringify({ type: problemType(slug), title: t('zh-CN', key), status })
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+      )
+    }
+    socket.destroy()
+  }
 }
 
 /** Finds the first string holding a NUL character, which PostgreSQL text cannot store. */
@@ -104,7 +147,8 @@ export const problemPlugin = fp(
         req.log.error({ err: error, issues: error.cause?.issues }, 'response failed its schema')
         return sendProblem(reply, 500, 'internal', t(locale, 'problem.internal'))
       }
-      const known = error.code ? fastifyCodes[error.code] : undefined
+      // A 429 from a plugin that sets no code (e.g. @fastify/rate-limit's default error) is still rate-limited.
+      const known = (error.code ? fastifyCodes[error.code] : undefined) ?? (error.statusCode === 429 ? fastifyCodes.FST_ERR_RATE_LIMITED : undefined)
       if (known) {
         if (known.status === 429) {
           const retry = reply.getHeader('retry-after')

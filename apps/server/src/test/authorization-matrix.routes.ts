@@ -1,3 +1,4 @@
+import { XLSX_MIME } from '../modules/catalog/index.js'
 import type { Role } from '../platform/roles.js'
 
 /**
@@ -20,7 +21,23 @@ export type Home = '140902' | '140981'
 export interface Caller {
   key: string
   home: Home
+  /** Roles its session carries (none when anonymous). */
+  roles: readonly Role[]
 }
+
+/** A case as request builders need it: its id, the version to send, and the file uploaded, if any. */
+export interface CaseRef {
+  id: string
+  version: number
+  fileId?: string
+}
+
+/**
+ * Stages of a case of the caller's district for staff routes. The review steps are the caller's
+ * step role (reviewer, department_head, leader; a window clerk, which never reviews, gets a
+ * reviewer's): `review` awaits a step that passes the case on, `decide` the deciding step.
+ */
+export type StaffStage = 'submitted' | 'review' | 'decide' | 'approved' | 'result_issued' | 'delivered'
 
 /** Fixtures the request builders draw on; each call that creates something makes a new one. */
 export interface MatrixContext {
@@ -47,11 +64,41 @@ export interface MatrixContext {
   /** A second session of the caller's account, so signing out does not end the caller's own. */
   throwawaySession(caller: Caller): Promise<string | null>
   checkpointId(): string
+  /** Standing records of the district's base registries (made once by the suite). */
+  registry(home: Home): { personId: string; householdId: string; entityId: string; creditEntryId: string }
+  /** A new person or entity in the district's registry, to change. */
+  newRegistryRecord(home: Home, kind: 'person' | 'entity'): Promise<{ id: string; version: number }>
+  /** A valid unified social credit code of the district not used before. */
+  newCreditCode(home: Home): string
+  /**
+   * The standing published item of the district's department: for persons and legal persons,
+   * one optional material (`proof`), no form, decided by a reviewer.
+   */
+  item(home: Home): { itemId: string; versionId: string; code: string }
+  /** A guide for a new item of the district's department (unique name). */
+  newGuide(home: Home): Record<string, unknown>
+  /** A new item of the district's department: a draft never published, published, or published with a draft. */
+  newItem(home: Home, state: 'draft' | 'published' | 'redraft'): Promise<{ itemId: string; versionId: string; revision: number }>
+  /** A workbook as exported, holding one published item of the district under a new name. */
+  workbook(home: Home): Promise<Buffer>
+  /**
+   * A case of the caller for the standing item of its district; for callers who are no applicants,
+   * one of the suite's citizen (which they must not touch). `withFile` uploads a PDF first.
+   */
+  ownCase(c: Caller, stage: 'draft' | 'submitted' | 'supplement_requested', opts?: { withFile?: boolean }): Promise<CaseRef>
+  /** A case of the caller's district (filed by the suite's citizen) at a stage; see StaffStage. */
+  staffCase(c: Caller, stage: StaffStage, opts?: { withFile?: boolean }): Promise<CaseRef>
+  /** A notice in the caller's inbox; for callers who get none (staff), one in the suite's citizen's. */
+  notice(c: Caller): Promise<string>
+  /** A small valid PDF. */
+  pdf: Buffer
 }
 
 export interface MatrixRequest {
   url: string
+  /** JSON, or a Buffer sent as is (with its content-type in `headers`). */
   payload?: unknown
+  headers?: Record<string, string>
   /** Replaces the caller's cookie (null: none). */
   cookie?: string | null
 }
@@ -62,11 +109,41 @@ export interface RouteRule {
   ok: number
   /** The request; without one, the path itself (routes without parameters). */
   request?: (x: MatrixContext, c: Caller) => MatrixRequest | Promise<MatrixRequest>
+  /**
+   * Callers the route's guard lets through whom the handler still turns away, and how (problem
+   * type slug); nothing may be written. E.g. a reviewer asking to accept a case (only the window
+   * accepts), or staff without a case role opening a case (not found).
+   */
+  refuse?: (c: Caller) => Refusal | undefined
+}
+
+export interface Refusal {
+  status: number
+  /** Problem type slug, e.g. `cases/not-your-step`. */
+  type: string
 }
 
 /** Writers of org and identity admin: platform admins anywhere, data admins within their divisions. */
 const admins: readonly Role[] = ['data_admin', 'platform_admin']
 const NO_INTERACTION = 'no-such-interaction'
+/** Any staff role (the registries' spatial and economy data). */
+const staff: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader', 'data_admin', 'ops_operator', 'platform_admin']
+const PURPOSE = encodeURIComponent('权限矩阵测试')
+/** Catalog editors: heads of the implementing department, data admins within their division, platform admins. */
+const editors: readonly Role[] = ['department_head', 'data_admin', 'platform_admin']
+const applicants: readonly Role[] = ['citizen', 'enterprise_agent']
+/** Roles that handle cases; each action narrows further to the role whose turn it is. */
+const caseStaff: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader']
+const isApplicant = (c: Caller) => c.roles.some((r) => applicants.includes(r))
+const isClerk = (c: Caller) => c.roles.includes('window_clerk')
+const notYourStep: Refusal = { status: 403, type: 'cases/not-your-step' }
+/** Accepting, issuing, delivering and closing are the window's. */
+const windowOnly = (c: Caller) => (isClerk(c) ? undefined : notYourStep)
+/** Review steps are reviewers', department heads' and leaders' (catalog items always have one). */
+const stepsOnly = (c: Caller) => (isClerk(c) ? notYourStep : undefined)
+/** A case is its applicant's and, once submitted, its district's case staff's: to anyone else it does not exist. */
+const caseInvisible = (c: Caller): Refusal | undefined =>
+  isApplicant(c) || c.roles.some((r) => caseStaff.includes(r)) ? undefined : { status: 404, type: 'cases/not-found' }
 
 /** Every operation of GET /api/openapi.json, as `METHOD /path/{param}`. */
 export const routeTable: Record<string, RouteRule> = {
@@ -170,6 +247,321 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/ledger/checkpoints/{id}': { access: 'public', ok: 200, request: (x) => ({ url: `/api/ledger/checkpoints/${x.checkpointId()}` }) },
   'POST /api/ledger/verify': { access: admins, ok: 200, request: () => ({ url: '/api/ledger/verify', payload: {} }) },
   'GET /api/ledger/public-key': { access: 'public', ok: 200 },
+
+  // ---- registries: every read states a purpose; population, entity and credit records are for
+  // data admins, platform admins and the owner department's staff (the suite's staff belong to
+  // none), spatial and economy data for any staff role; citizens and enterprises see their own ----
+  'GET /api/registries/owners': { access: staff, ok: 200 },
+  'PUT /api/registries/owners/{registry}': {
+    access: ['platform_admin'],
+    ok: 200,
+    request: (x, c) => ({ url: '/api/registries/owners/spatial', payload: { departmentId: x.department(c.home) } }),
+  },
+  'GET /api/registries/access-log': { access: admins, ok: 200 },
+  'GET /api/registries/persons': { access: admins, ok: 200, request: (_x, c) => ({ url: `/api/registries/persons?purpose=${PURPOSE}&divisionCode=${c.home}` }) },
+  'POST /api/registries/persons': {
+    access: admins,
+    ok: 201,
+    request: (x, c) => {
+      const p = x.newCitizen(c.home)
+      return { url: '/api/registries/persons', payload: { idNumber: p.idNumber, name: p.name, ethnicity: '01', householdDivisionCode: c.home } }
+    },
+  },
+  'GET /api/registries/persons/me': { access: ['citizen'], ok: 200, request: () => ({ url: `/api/registries/persons/me?purpose=${PURPOSE}` }) },
+  'GET /api/registries/persons/{id}': { access: admins, ok: 200, request: (x, c) => ({ url: `/api/registries/persons/${x.registry(c.home).personId}?purpose=${PURPOSE}` }) },
+  'PATCH /api/registries/persons/{id}': {
+    access: admins,
+    ok: 200,
+    request: async (x, c) => {
+      const p = await x.newRegistryRecord(c.home, 'person')
+      return { url: `/api/registries/persons/${p.id}`, payload: { version: p.version, maritalStatus: 'married' } }
+    },
+  },
+  'GET /api/registries/persons/{id}/history': {
+    access: admins,
+    ok: 200,
+    request: (x, c) => ({ url: `/api/registries/persons/${x.registry(c.home).personId}/history?purpose=${PURPOSE}` }),
+  },
+  'POST /api/registries/households': {
+    access: admins,
+    ok: 201,
+    request: async (x, c) => ({ url: '/api/registries/households', payload: { divisionCode: c.home, headPersonId: (await x.newRegistryRecord(c.home, 'person')).id } }),
+  },
+  'GET /api/registries/households/me': { access: ['citizen'], ok: 200, request: () => ({ url: `/api/registries/households/me?purpose=${PURPOSE}` }) },
+  'GET /api/registries/households/{id}': {
+    access: admins,
+    ok: 200,
+    request: (x, c) => ({ url: `/api/registries/households/${x.registry(c.home).householdId}?purpose=${PURPOSE}` }),
+  },
+  'GET /api/registries/entities': { access: admins, ok: 200, request: (_x, c) => ({ url: `/api/registries/entities?purpose=${PURPOSE}&divisionCode=${c.home}` }) },
+  'POST /api/registries/entities': {
+    access: admins,
+    ok: 201,
+    request: (x, c) => ({ url: '/api/registries/entities', payload: { creditCode: x.newCreditCode(c.home), name: x.unique('矩阵商贸有限公司'), type: 'limited_company' } }),
+  },
+  'GET /api/registries/entities/me': { access: ['enterprise_agent'], ok: 200, request: () => ({ url: `/api/registries/entities/me?purpose=${PURPOSE}` }) },
+  'GET /api/registries/entities/{id}': { access: admins, ok: 200, request: (x, c) => ({ url: `/api/registries/entities/${x.registry(c.home).entityId}?purpose=${PURPOSE}` }) },
+  'PATCH /api/registries/entities/{id}': {
+    access: admins,
+    ok: 200,
+    request: async (x, c) => {
+      const e = await x.newRegistryRecord(c.home, 'entity')
+      return { url: `/api/registries/entities/${e.id}`, payload: { version: e.version, status: 'deregistered' } }
+    },
+  },
+  'GET /api/registries/entities/{id}/history': {
+    access: admins,
+    ok: 200,
+    request: (x, c) => ({ url: `/api/registries/entities/${x.registry(c.home).entityId}/history?purpose=${PURPOSE}` }),
+  },
+  'GET /api/registries/credit-entries': { access: admins, ok: 200, request: () => ({ url: `/api/registries/credit-entries?purpose=${PURPOSE}` }) },
+  'POST /api/registries/credit-entries': {
+    access: admins,
+    ok: 201,
+    request: (x, c) => ({
+      url: '/api/registries/credit-entries',
+      payload: { subjectType: 'person', subjectId: x.registry(c.home).personId, list: 'red', reason: '矩阵测试', sourceDepartmentId: x.department(c.home), validFrom: '2026-01-01' },
+    }),
+  },
+  'PATCH /api/registries/credit-entries/{id}': {
+    access: admins,
+    ok: 200,
+    request: (x, c) => ({ url: `/api/registries/credit-entries/${x.registry(c.home).creditEntryId}`, payload: { validTo: '2030-12-31' } }),
+  },
+  'POST /api/registries/geocode': {
+    access: staff,
+    ok: 200,
+    request: () => ({ url: '/api/registries/geocode', payload: { address: '山西省忻州市忻府区新建路街道', purpose: '矩阵测试' } }),
+  },
+  'GET /api/registries/boundaries': { access: staff, ok: 200, request: () => ({ url: `/api/registries/boundaries?purpose=${PURPOSE}` }) },
+  'GET /api/registries/indicators': { access: staff, ok: 200, request: (_x, c) => ({ url: `/api/registries/indicators?purpose=${PURPOSE}&divisionCode=${c.home}` }) },
+  'POST /api/registries/imports/{kind}': {
+    access: admins,
+    ok: 201,
+    request: (_x, c) => ({ url: '/api/registries/imports/indicators', payload: { format: 'csv', content: `divisionCode,code,period,value\n${c.home},gdp,2024,100` } }),
+  },
+
+  // ---- catalog: published guides are public; drafts, versions and spreadsheets are for editors
+  // in scope (each editor here works on an item of its own district's department) ---------------
+  'GET /api/catalog/items': { access: 'public', ok: 200, request: (_x, c) => ({ url: `/api/catalog/items?divisionCode=${c.home}&q=${encodeURIComponent('矩阵')}` }) },
+  'GET /api/catalog/items/{id}': { access: 'public', ok: 200, request: (x, c) => ({ url: `/api/catalog/items/${x.item(c.home).itemId}` }) },
+  'GET /api/catalog/themes': { access: 'public', ok: 200 },
+  'GET /api/catalog/departments': { access: 'public', ok: 200, request: (_x, c) => ({ url: `/api/catalog/departments?divisionCode=${c.home}` }) },
+  'GET /api/catalog/versions/{versionId}': { access: 'public', ok: 200, request: (x, c) => ({ url: `/api/catalog/versions/${x.item(c.home).versionId}` }) },
+  'POST /api/catalog/items': { access: editors, ok: 201, request: (x, c) => ({ url: '/api/catalog/items', payload: x.newGuide(c.home) }) },
+  'GET /api/catalog/items/{id}/versions': { access: editors, ok: 200, request: (x, c) => ({ url: `/api/catalog/items/${x.item(c.home).itemId}/versions` }) },
+  'GET /api/catalog/items/{id}/draft': {
+    access: editors,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/catalog/items/${(await x.newItem(c.home, 'redraft')).itemId}/draft` }),
+  },
+  'POST /api/catalog/items/{id}/draft': {
+    access: editors,
+    ok: 201,
+    request: async (x, c) => ({ url: `/api/catalog/items/${(await x.newItem(c.home, 'published')).itemId}/draft` }),
+  },
+  'PATCH /api/catalog/items/{id}/draft': {
+    access: editors,
+    ok: 200,
+    request: async (x, c) => {
+      const i = await x.newItem(c.home, 'redraft')
+      return { url: `/api/catalog/items/${i.itemId}/draft`, payload: { revision: i.revision, summary: '权限矩阵修改的摘要' } }
+    },
+  },
+  'DELETE /api/catalog/items/{id}/draft': {
+    access: editors,
+    ok: 204,
+    request: async (x, c) => {
+      const i = await x.newItem(c.home, 'draft')
+      return { url: `/api/catalog/items/${i.itemId}/draft?revision=${i.revision}` }
+    },
+  },
+  'POST /api/catalog/items/{id}/publish': {
+    access: editors,
+    ok: 200,
+    request: async (x, c) => {
+      const i = await x.newItem(c.home, 'redraft')
+      return { url: `/api/catalog/items/${i.itemId}/publish`, payload: { revision: i.revision } }
+    },
+  },
+  'GET /api/catalog/export.xlsx': { access: staff, ok: 200 },
+  'POST /api/catalog/import': {
+    access: editors,
+    ok: 200,
+    request: async (x, c) => ({ url: '/api/catalog/import', payload: await x.workbook(c.home), headers: { 'content-type': XLSX_MIME } }),
+  },
+
+  // ---- cases: applicants work on their own cases (anyone else's is "not found"); case staff of
+  // the district see its cases, and each action is for the role whose turn it is --------------
+  'POST /api/cases': { access: applicants, ok: 201, request: (x, c) => ({ url: '/api/cases', payload: { itemId: x.item(c.home).code } }) },
+  'GET /api/cases/mine': { access: applicants, ok: 200 },
+  'PATCH /api/cases/{id}': {
+    access: applicants,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.ownCase(c, 'draft')
+      return { url: `/api/cases/${k.id}`, payload: { version: k.version, formData: { note: '权限矩阵' } } }
+    },
+  },
+  'POST /api/cases/{id}/submit': {
+    access: applicants,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.ownCase(c, 'draft')
+      return { url: `/api/cases/${k.id}/submit`, payload: { version: k.version } }
+    },
+  },
+  'POST /api/cases/{id}/supplement': {
+    access: applicants,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.ownCase(c, 'supplement_requested')
+      return { url: `/api/cases/${k.id}/supplement`, payload: { version: k.version, note: '已补充' } }
+    },
+  },
+  'POST /api/cases/{id}/withdraw': {
+    access: applicants,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.ownCase(c, 'submitted')
+      return { url: `/api/cases/${k.id}/withdraw`, payload: { version: k.version, reason: '不再需要' } }
+    },
+  },
+  'PUT /api/cases/{id}/materials/{materialCode}': {
+    access: applicants,
+    ok: 201,
+    request: async (x, c) => ({
+      url: `/api/cases/${(await x.ownCase(c, 'draft')).id}/materials/proof?fileName=${encodeURIComponent('证明.pdf')}`,
+      payload: x.pdf,
+      headers: { 'content-type': 'application/pdf' },
+    }),
+  },
+  'DELETE /api/cases/{id}/files/{fileId}': {
+    access: applicants,
+    ok: 204,
+    request: async (x, c) => {
+      const k = await x.ownCase(c, 'draft', { withFile: true })
+      return { url: `/api/cases/${k.id}/files/${k.fileId}` }
+    },
+  },
+  // Applicants open their own case; everyone else a submitted case of their district.
+  'GET /api/cases/{id}': {
+    access: 'signed-in',
+    ok: 200,
+    refuse: caseInvisible,
+    request: async (x, c) => ({ url: `/api/cases/${(isApplicant(c) ? await x.ownCase(c, 'submitted') : await x.staffCase(c, 'submitted')).id}` }),
+  },
+  'GET /api/cases/{id}/files/{fileId}': {
+    access: 'signed-in',
+    ok: 200,
+    refuse: caseInvisible,
+    request: async (x, c) => {
+      const k = isApplicant(c) ? await x.ownCase(c, 'submitted', { withFile: true }) : await x.staffCase(c, 'submitted', { withFile: true })
+      return { url: `/api/cases/${k.id}/files/${k.fileId}` }
+    },
+  },
+  'GET /api/cases': { access: caseStaff, ok: 200 },
+  'GET /api/cases/queues': { access: caseStaff, ok: 200 },
+  'GET /api/cases/queues/{queue}': { access: caseStaff, ok: 200, request: () => ({ url: '/api/cases/queues/to_accept' }) },
+  'POST /api/cases/{id}/accept': {
+    access: caseStaff,
+    ok: 200,
+    refuse: windowOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'submitted')
+      return { url: `/api/cases/${k.id}/accept`, payload: { version: k.version, opinion: '材料齐全' } }
+    },
+  },
+  'POST /api/cases/{id}/reject': {
+    access: caseStaff,
+    ok: 200,
+    refuse: windowOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'submitted')
+      return { url: `/api/cases/${k.id}/reject`, payload: { version: k.version, reason: '不属于本机关职权范围', legalBasis: '《中华人民共和国行政许可法》第三十二条' } }
+    },
+  },
+  // The window asks before acceptance; afterwards the step awaited asks.
+  'POST /api/cases/{id}/request-supplement': {
+    access: caseStaff,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, isClerk(c) ? 'submitted' : 'review')
+      return { url: `/api/cases/${k.id}/request-supplement`, payload: { version: k.version, items: [{ materialCode: 'proof', description: '请补充证明材料' }] } }
+    },
+  },
+  'POST /api/cases/{id}/review': {
+    access: caseStaff,
+    ok: 200,
+    refuse: stepsOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'review')
+      return { url: `/api/cases/${k.id}/review`, payload: { version: k.version, outcome: 'pass', opinion: '同意' } }
+    },
+  },
+  'POST /api/cases/{id}/approve': {
+    access: caseStaff,
+    ok: 200,
+    refuse: stepsOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'decide')
+      return { url: `/api/cases/${k.id}/approve`, payload: { version: k.version } }
+    },
+  },
+  'POST /api/cases/{id}/deny': {
+    access: caseStaff,
+    ok: 200,
+    refuse: stepsOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'decide')
+      return { url: `/api/cases/${k.id}/deny`, payload: { version: k.version, reason: '不符合条件' } }
+    },
+  },
+  'POST /api/cases/{id}/issue-result': {
+    access: caseStaff,
+    ok: 200,
+    refuse: windowOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'approved')
+      return { url: `/api/cases/${k.id}/issue-result`, payload: { version: k.version, documentNumber: x.unique('忻矩字第') } }
+    },
+  },
+  'POST /api/cases/{id}/deliver': {
+    access: caseStaff,
+    ok: 200,
+    refuse: windowOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'result_issued')
+      return { url: `/api/cases/${k.id}/deliver`, payload: { version: k.version, method: 'electronic' } }
+    },
+  },
+  'POST /api/cases/{id}/close': {
+    access: caseStaff,
+    ok: 200,
+    refuse: windowOnly,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'delivered')
+      return { url: `/api/cases/${k.id}/close`, payload: { version: k.version } }
+    },
+  },
+  // Each case succeeds or fails on its own (a reviewer's accept fails inside a 200).
+  'POST /api/cases/batch-accept': {
+    access: caseStaff,
+    ok: 200,
+    request: async (x, c) => {
+      const k = await x.staffCase(c, 'submitted')
+      return { url: '/api/cases/batch-accept', payload: { cases: [{ id: k.id, version: k.version }] } }
+    },
+  },
+  'GET /api/inbox': { access: 'signed-in', ok: 200 },
+  // Staff get no notices: they name the citizen's, which is not theirs to mark.
+  'POST /api/inbox/{id}/read': {
+    access: 'signed-in',
+    ok: 204,
+    refuse: (c) => (isApplicant(c) ? undefined : { status: 404, type: 'cases/notification-not-found' }),
+    request: async (x, c) => ({ url: `/api/inbox/${await x.notice(c)}/read` }),
+  },
+  'POST /api/inbox/read-all': { access: 'signed-in', ok: 200 },
 }
 
 /** Routes hidden from the OpenAPI document (the OIDC provider's own, the document itself). */

@@ -64,6 +64,8 @@ export async function createTestCore(overrides: Partial<Record<string, string>> 
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DEMO: 'false',
+    // Rate limits off: suites sign in far more often than a person would; rate-limit tests turn them on.
+    RATE_LIMIT_SCALE: '0',
     PUBLIC_URL: 'http://localhost:3000',
     DATA_DIR: path.join(os.tmpdir(), `yiwang-test-${crypto.randomBytes(4).toString('hex')}`),
     SECRET_KEY: crypto.randomBytes(32).toString('base64url'),

@@ -112,6 +112,7 @@ export const identityRoutes: FastifyPluginAsyncZod<{ identity: IdentityService }
   app.post(
     '/auth/login/password',
     {
+      config: { rateLimitPolicy: 'login' },
       schema: {
         tags,
         summary: 'Sign in with a password (username: ID number, mobile number, staff username or credit code)',
@@ -125,6 +126,7 @@ export const identityRoutes: FastifyPluginAsyncZod<{ identity: IdentityService }
   app.post(
     '/auth/sms/send',
     {
+      config: { rateLimitPolicy: 'smsCode' },
       schema: {
         tags,
         summary: 'Send a 6-digit sign-in code to a mobile number (same answer whether or not it is registered)',
@@ -141,6 +143,7 @@ export const identityRoutes: FastifyPluginAsyncZod<{ identity: IdentityService }
   app.post(
     '/auth/login/sms',
     {
+      config: { rateLimitPolicy: 'login' },
       schema: {
         tags,
         summary: 'Sign in with the code sent by SMS',

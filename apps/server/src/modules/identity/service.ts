@@ -337,6 +337,19 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     getMe,
 
+    /**
+     * Texts an account holder (a legal person's agent for enterprises) through the SMS sender, for
+     * notices other modules raise. Returns false when there is no phone to text.
+     */
+    async textAccount(accountId: string, text: string): Promise<boolean> {
+      let account = await store.accountById(accountId)
+      if (account?.kind === 'legal' && account.agent_account_id) account = await store.accountById(account.agent_account_id)
+      const phone = account?.phone
+      if (!phone) return false
+      await db.transaction().execute((trx) => sms.send(trx, { phone, text }))
+      return true
+    },
+
     /** Whether session cookies must be Secure (PUBLIC_URL is https). */
     secureCookies: deps.config.publicUrl.startsWith('https:'),
 

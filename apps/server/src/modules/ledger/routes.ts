@@ -61,6 +61,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ledger: LedgerService }> = as
   }, async (req) => ledger.listEntries(req.query))
 
   app.get('/entries/:seq', {
+    config: { rateLimitPolicy: 'publicVerify' },
     schema: {
       tags,
       summary: 'One entry with its RFC 6962 inclusion proof against the latest signed checkpoint (public)',
@@ -70,10 +71,12 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ledger: LedgerService }> = as
   }, async (req) => ledger.getEntry(req.params.seq))
 
   app.get('/checkpoints/latest', {
+    config: { rateLimitPolicy: 'publicVerify' },
     schema: { tags, summary: 'The latest SM2-signed checkpoint (public)', response: { 200: checkpoint } },
   }, async () => ledger.latestCheckpoint())
 
   app.get('/checkpoints/:id', {
+    config: { rateLimitPolicy: 'publicVerify' },
     schema: { tags, summary: 'A checkpoint by id (public)', params: z.object({ id: z.string().min(1).max(100) }), response: { 200: checkpoint } },
   }, async (req) => ledger.getCheckpoint(req.params.id))
 
@@ -89,6 +92,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ledger: LedgerService }> = as
   }, async (req) => ledger.verify(req.body ?? {}, actorOf(req)))
 
   app.get('/public-key', {
+    config: { rateLimitPolicy: 'publicVerify' },
     schema: {
       tags,
       summary: "The platform's SM2 public key that signs checkpoints (public)",

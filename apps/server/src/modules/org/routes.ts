@@ -109,6 +109,7 @@ export const orgRoutes: FastifyPluginAsyncZod<{ org: OrgService }> = async (app,
   app.get(
     '/divisions/search',
     {
+      config: { rateLimitPolicy: 'search' },
       schema: {
         tags,
         summary: 'Search divisions by code prefix or (part of) the name',

@@ -2,20 +2,21 @@ import { Button, Card, Dialog, Toast } from 'antd-mobile'
 import { AppstoreOutline, BankcardOutline, FileOutline, PhoneFill } from 'antd-mobile-icons'
 import type { ComponentType, SVGProps } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useNavigate } from 'react-router'
+import { Link, useNavigate } from 'react-router'
 import { useSession } from '../../lib/session'
+import { BottomNav } from '../Page'
 import { TopBar } from '../TopBar'
 
 type ShortcutKey = 'services' | 'applications' | 'licenses' | 'hotline'
 
-const shortcuts: { key: ShortcutKey; Icon: ComponentType<SVGProps<SVGSVGElement>> }[] = [
-  { key: 'services', Icon: AppstoreOutline },
-  { key: 'applications', Icon: FileOutline },
+const shortcuts: { key: ShortcutKey; Icon: ComponentType<SVGProps<SVGSVGElement>>; to?: string }[] = [
+  { key: 'services', Icon: AppstoreOutline, to: '/m/services' },
+  { key: 'applications', Icon: FileOutline, to: '/m/cases' },
   { key: 'licenses', Icon: BankcardOutline },
   { key: 'hotline', Icon: PhoneFill },
 ]
 
-/** The citizen's home: who is signed in, and the services that are on their way. */
+/** The citizen's home: who is signed in, and shortcuts to the services. */
 export function HomePage() {
   const { t } = useTranslation()
   const { me, signOut } = useSession()
@@ -41,7 +42,7 @@ export function HomePage() {
   return (
     <>
       <TopBar />
-      <main id="main" className="m-main">
+      <main id="main" className="m-main m-with-nav">
         <Card className="m-card">
           <h1 className="m-greeting">{t('citizen.home.greeting', { name: me.name })}</h1>
           {idLine && <p className="m-id-line">{idLine}</p>}
@@ -51,8 +52,14 @@ export function HomePage() {
             {t('citizen.home.shortcutsTitle')}
           </h2>
           <ul className="m-shortcuts">
-            {shortcuts.map(({ key, Icon }) => (
+            {shortcuts.map(({ key, Icon, to }) => (
               <li key={key}>
+                {to ? (
+                  <Link to={to} className="m-shortcut">
+                    <Icon className="m-shortcut-icon" aria-hidden="true" />
+                    <span className="m-shortcut-label">{t(`citizen.home.shortcut.${key}`)}</span>
+                  </Link>
+                ) : (
                 <button
                   type="button"
                   className="m-shortcut"
@@ -65,6 +72,7 @@ export function HomePage() {
                     {t('citizen.home.comingSoon')}
                   </span>
                 </button>
+                )}
               </li>
             ))}
           </ul>
@@ -73,6 +81,7 @@ export function HomePage() {
           {t('auth.logout')}
         </Button>
       </main>
+      <BottomNav />
     </>
   )
 }

@@ -1,7 +1,7 @@
 import { Button, Form, Input, Tabs, Toast } from 'antd-mobile'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Navigate, useNavigate } from 'react-router'
+import { Navigate, useNavigate, useSearchParams } from 'react-router'
 import { api, ApiError, errorMessage } from '../../lib/api'
 import { useSession } from '../../lib/session'
 import type { Me } from '../../lib/types'
@@ -27,12 +27,16 @@ export function LoginPage() {
   const { me, signedIn } = useSession()
   const navigate = useNavigate()
   const [tab, setTab] = useState('password')
+  const [params] = useSearchParams()
+  // Only a path inside the citizen face, never another origin.
+  const nextParam = params.get('next') ?? ''
+  const next = /^\/m(\/|$)/.test(nextParam) && !nextParam.startsWith('//') ? nextParam : '/m'
 
-  if (me) return <Navigate to="/m" replace />
+  if (me) return <Navigate to={next} replace />
 
   const done = (account: Me) => {
     signedIn(account)
-    navigate('/m', { replace: true })
+    navigate(next, { replace: true })
   }
 
   return (

@@ -10,13 +10,15 @@ interface DeskShellProps {
   faceTitle: string
   /** Where the face lives (/work, /ops, /admin); logout goes to its login page. */
   base: string
-  /** Optional side navigation (admin). */
+  /** Optional side navigation (admin, work). */
   nav?: ReactNode
+  /** Accessible name of the side navigation, already translated. */
+  navLabel?: string
   children: ReactNode
 }
 
 /** The frame of a desktop face: header with brand, language and account; nav; main. */
-export function DeskShell({ faceTitle, base, nav, children }: DeskShellProps) {
+export function DeskShell({ faceTitle, base, nav, navLabel, children }: DeskShellProps) {
   const { t } = useTranslation()
   const { me, signOut } = useSession()
   const navigate = useNavigate()
@@ -51,7 +53,7 @@ export function DeskShell({ faceTitle, base, nav, children }: DeskShellProps) {
       <Layout hasSider={!!nav}>
         {nav && (
           <Layout.Sider width={220} theme="light" className="desk-sider">
-            <nav aria-label={t('admin.nav.label')}>{nav}</nav>
+            <nav aria-label={navLabel ?? t('admin.nav.label')}>{nav}</nav>
           </Layout.Sider>
         )}
         <Layout.Content className="desk-content">

@@ -1,4 +1,7 @@
-import { Alert, Card, Col, Descriptions, Empty, Row, Skeleton, Tag, Typography } from 'antd'
+import { Alert, Badge, Card, Col, Descriptions, Empty, Row, Skeleton, Tag, Typography } from 'antd'
+import { Link } from 'react-router'
+import { queues, type Queue } from '../../lib/cases'
+import { hasRole } from '../../lib/session'
 import { useTranslation } from 'react-i18next'
 import { api, ApiError, errorMessage } from '../../lib/api'
 import { useSession } from '../../lib/session'
@@ -99,10 +102,30 @@ export function WorkHome() {
         </Col>
         <Col xs={24}>
           <Card title={<h2 className="desk-card-title">{t('work.home.tasks')}</h2>}>
-            <Empty description={t('work.home.tasksSoon')} />
+            <QueueLinks show={hasRole(me, 'window_clerk', 'reviewer', 'department_head', 'leader')} />
           </Card>
         </Col>
       </Row>
     </>
+  )
+}
+
+/** How many cases wait in each queue, each a link to the queue. */
+function QueueLinks({ show }: { show: boolean }) {
+  const { t } = useTranslation()
+  const counts = useFetch((signal) => (show ? api.get<Record<Queue, number>>('/api/cases/queues', undefined, signal) : Promise.resolve(null)), [show])
+  if (!show) return <Empty description={t('work.home.noCaseRole')} />
+  if (counts.error) return <Alert type="warning" showIcon title={errorMessage(counts.error)} />
+  if (!counts.data) return <Skeleton active paragraph={{ rows: 1 }} />
+  return (
+    <ul className="desk-inline-list">
+      {queues.map((q) => (
+        <li key={q}>
+          <Link to={`/work/cases?queue=${q}`}>
+            {t(`work.queue.${q}`)} <Badge count={counts.data![q]} showZero overflowCount={999} color={q === 'overdue' ? 'red' : q === 'due_soon' ? 'gold' : 'blue'} />
+          </Link>
+        </li>
+      ))}
+    </ul>
   )
 }

@@ -1,0 +1,392 @@
+import { sql, type Generated, type RawBuilder, type Selectable } from 'kysely'
+import { scoped, type Db } from '../../db/database.js'
+import type { ServiceItemGuide } from './model.js'
+
+interface ItemTable {
+  id: string
+  code: string
+  created_at: Date
+  published_version_id: string | null
+  name: string | null
+  type: string | null
+  department_id: string | null
+  department_name: string | null
+  division_code: string | null
+  applicable_to: string | null
+  handling_class: string | null
+  mode: string | null
+  visits: number | null
+  legal_days: number | null
+  promised_days: number | null
+  is_free: boolean | null
+  summary: string | null
+  themes: Generated<string[]>
+  keywords: Generated<string[]>
+  search_tsv: string | null
+  pinyin: string | null
+  initials: string | null
+  view_count: Generated<number>
+  apply_count: Generated<number>
+  published_at: Date | null
+}
+
+export type ItemRow = Selectable<ItemTable>
+
+export type VersionStatus = 'draft' | 'published' | 'superseded'
+
+export interface VersionRow {
+  id: string
+  item_id: string
+  version: number
+  status: VersionStatus
+  revision: number
+  guide: ServiceItemGuide
+  created_at: Date
+  updated_at: Date
+  created_by: string | null
+  published_at: Date | null
+  published_by: string | null
+  superseded_at: Date | null
+}
+
+interface SynonymRow {
+  term: string
+  expansions: string[]
+  updated_at: Date
+}
+
+/** The catalog schema's tables; the store sees nothing else. */
+export interface CatalogTables {
+  'catalog.item': ItemTable
+  'catalog.item_version': VersionRow
+  'catalog.synonym': SynonymRow
+}
+
+/** What the item row repeats of its published version, for search and browse. */
+export interface Projection {
+  published_version_id: string
+  name: string
+  type: string
+  department_id: string
+  department_name: string
+  division_code: string
+  applicable_to: string
+  handling_class: string
+  mode: string
+  visits: number
+  legal_days: number | null
+  promised_days: number
+  is_free: boolean
+  summary: string | null
+  themes: string[]
+  keywords: string[]
+  /** A tsvector literal (see text.ts). */
+  search_tsv: string
+  pinyin: string
+  initials: string
+  published_at: Date
+}
+
+/** A version with its item's code. */
+export type VersionWithCode = VersionRow & { code: string }
+
+export interface ItemFilter {
+  theme?: string
+  departmentId?: string
+  type?: string
+  /** 'person' also lists items for both; 'legal' likewise. */
+  applicableTo?: string
+  /** Items implemented in this division, beneath it, or above it (they apply there too). */
+  divisionCode?: string
+}
+
+export interface SearchParams {
+  q: string
+  /** tsquery literal, or null when the query has no indexable words. */
+  tsquery: string | null
+  /** Expansion phrases from synonyms: a name containing one ranks higher, by the phrase's weight. */
+  phrases: { phrase: string; weight: number }[]
+  /** The query as pinyin letters, when it looks like pinyin. */
+  pinyin: string | null
+  /** An item code prefix, when the query looks like one. */
+  codePrefix: string | null
+}
+
+export type SearchRow = ItemRow & { score: number; total: number }
+
+const summaryColumns = sql.raw(`i.id, i.code, i.created_at, i.published_version_id, i.name, i.type, i.department_id, i.department_name,
+  i.division_code, i.applicable_to, i.handling_class, i.mode, i.visits, i.legal_days, i.promised_days, i.is_free, i.summary,
+  i.themes, i.keywords, null as search_tsv, i.pinyin, i.initials, i.view_count, i.apply_count, i.published_at`)
+
+/** Escapes LIKE wildcards so user text matches literally. */
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&')
+}
+
+/** The division itself and its ancestors (GB/T 2260 prefixes), e.g. 140902 → 140000, 140900, 140902. */
+function ancestorsOf(code: string): string[] {
+  const out = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6)]
+  if (code.length >= 9) out.push(code.slice(0, 9))
+  if (code.length >= 12) out.push(code.slice(0, 12))
+  return [...new Set(out)]
+}
+
+/** The prefix a division's descendants share (140900 → 1409). */
+function subtreePrefix(code: string): string {
+  if (code.length !== 6) return code
+  if (code.endsWith('0000')) return code.slice(0, 2)
+  if (code.endsWith('00')) return code.slice(0, 4)
+  return code
+}
+
+function filterSql(f: ItemFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`i.published_version_id is not null`]
+  if (f.theme) parts.push(sql`i.themes @> array[${f.theme}]::text[]`)
+  if (f.departmentId) parts.push(sql`i.department_id = ${f.departmentId}`)
+  if (f.type) parts.push(sql`i.type = ${f.type}`)
+  if (f.applicableTo === 'person' || f.applicableTo === 'legal') parts.push(sql`i.applicable_to in (${f.applicableTo}, 'both')`)
+  else if (f.applicableTo) parts.push(sql`i.applicable_to = ${f.applicableTo}`)
+  if (f.divisionCode) {
+    parts.push(sql`(i.division_code = any(${ancestorsOf(f.divisionCode)}::text[]) or i.division_code like ${`${likeEscape(subtreePrefix(f.divisionCode))}%`})`)
+  }
+  return sql.join(parts, sql` and `)
+}
+
+/** SQL of the catalog module, on the handle it is given (the database or a transaction). */
+export function createCatalogStore(handle: Db) {
+  const db = scoped<CatalogTables>(handle)
+
+  const versions = () =>
+    db.selectFrom('catalog.item_version as v').innerJoin('catalog.item as i', 'i.id', 'v.item_id').selectAll('v').select('i.code')
+
+  return {
+    async insertItem(row: { id: string; code: string; created_at: Date }): Promise<void> {
+      await db.insertInto('catalog.item').values(row).execute()
+    },
+
+    async getItem(id: string): Promise<ItemRow | undefined> {
+      return db.selectFrom('catalog.item').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+
+    async itemByCode(code: string): Promise<ItemRow | undefined> {
+      return db.selectFrom('catalog.item').selectAll().where('code', '=', code).executeTakeFirst()
+    },
+
+    /** Locks the item row: every version change of one item goes through this lock. */
+    async lockItem(id: string): Promise<ItemRow | undefined> {
+      return db.selectFrom('catalog.item').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+    },
+
+    async itemsByCodes(codes: string[]): Promise<ItemRow[]> {
+      if (codes.length === 0) return []
+      return db.selectFrom('catalog.item').selectAll().where('code', 'in', codes).execute()
+    },
+
+    /** The highest 5-digit main number used under a type prefix (0 when none). */
+    async lastMainNumber(prefix: string): Promise<number> {
+      const r = await db
+        .selectFrom('catalog.item')
+        .select((eb) => eb.fn.max('code').as('last'))
+        .where('code', 'like', `${prefix}%`)
+        .executeTakeFirst()
+      return r?.last ? Number(String(r.last).slice(2, 7)) : 0
+    },
+
+    async insertVersion(row: VersionRow): Promise<void> {
+      await db
+        .insertInto('catalog.item_version')
+        .values({ ...row, guide: JSON.stringify(row.guide) as unknown as ServiceItemGuide })
+        .execute()
+    },
+
+    async getVersion(id: string): Promise<VersionWithCode | undefined> {
+      return versions().where('v.id', '=', id).executeTakeFirst()
+    },
+
+    async versionWithStatus(itemId: string, status: VersionStatus): Promise<VersionWithCode | undefined> {
+      return versions().where('v.item_id', '=', itemId).where('v.status', '=', status).executeTakeFirst()
+    },
+
+    /** Published versions of many items at once (import compares against them). */
+    async publishedOf(itemIds: string[]): Promise<VersionRow[]> {
+      if (itemIds.length === 0) return []
+      return db.selectFrom('catalog.item_version').selectAll().where('item_id', 'in', itemIds).where('status', '=', 'published').execute()
+    },
+
+    async listVersions(itemId: string): Promise<VersionRow[]> {
+      return db.selectFrom('catalog.item_version').selectAll().where('item_id', '=', itemId).orderBy('version', 'desc').execute()
+    },
+
+    async nextVersionNumber(itemId: string): Promise<number> {
+      const r = await db
+        .selectFrom('catalog.item_version')
+        .select((eb) => eb.fn.max('version').as('last'))
+        .where('item_id', '=', itemId)
+        .executeTakeFirst()
+      return Number(r?.last ?? 0) + 1
+    },
+
+    async updateDraft(id: string, patch: { guide: ServiceItemGuide; revision: number; updated_at: Date }): Promise<void> {
+      await db
+        .updateTable('catalog.item_version')
+        .set({ ...patch, guide: JSON.stringify(patch.guide) as unknown as ServiceItemGuide })
+        .where('id', '=', id)
+        .where('status', '=', 'draft')
+        .execute()
+    },
+
+    async deleteDraft(id: string): Promise<void> {
+      await db.deleteFrom('catalog.item_version').where('id', '=', id).where('status', '=', 'draft').execute()
+    },
+
+    async markPublished(id: string, at: Date, by: string | null): Promise<void> {
+      await db
+        .updateTable('catalog.item_version')
+        .set({ status: 'published', published_at: at, published_by: by, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'draft')
+        .execute()
+    },
+
+    async markSuperseded(id: string, at: Date): Promise<void> {
+      await db.updateTable('catalog.item_version').set({ status: 'superseded', superseded_at: at, updated_at: at }).where('id', '=', id).execute()
+    },
+
+    async setProjection(itemId: string, p: Projection): Promise<void> {
+      await sql`
+        update catalog.item set
+          published_version_id = ${p.published_version_id}, name = ${p.name}, type = ${p.type},
+          department_id = ${p.department_id}, department_name = ${p.department_name}, division_code = ${p.division_code},
+          applicable_to = ${p.applicable_to}, handling_class = ${p.handling_class}, mode = ${p.mode}, visits = ${p.visits},
+          legal_days = ${p.legal_days}, promised_days = ${p.promised_days}, is_free = ${p.is_free}, summary = ${p.summary},
+          themes = ${p.themes}::text[], keywords = ${p.keywords}::text[], search_tsv = ${p.search_tsv}::tsvector,
+          pinyin = ${p.pinyin}, initials = ${p.initials}, published_at = ${p.published_at}
+        where id = ${itemId}`.execute(db)
+    },
+
+    /** Published items matching the query, best first, with the total in every row. */
+    async search(params: SearchParams, filter: ItemFilter, page: { limit: number; offset: number }): Promise<SearchRow[]> {
+      const q = params.q
+      const lower = q.toLowerCase()
+      const contains = `%${likeEscape(lower)}%`
+      // Chinese has no case: plain LIKE on the name can use its trigram index, lower(name) could not.
+      const nameLike = /[a-z]/i.test(q) ? sql`lower(name) like ${contains}` : sql`name like ${contains}`
+      const branches: RawBuilder<unknown>[] = [sql`select id from catalog.item where ${nameLike}`]
+      if (params.tsquery) branches.push(sql`select id from catalog.item where search_tsv @@ ${params.tsquery}::tsquery`)
+      if (params.pinyin) branches.push(sql`select id from catalog.item where pinyin like ${`%${params.pinyin}%`}`)
+      if (params.codePrefix) branches.push(sql`select id from catalog.item where code like ${`${likeEscape(params.codePrefix)}%`}`)
+      if ([...q].length >= 3) branches.push(sql`select id from catalog.item where name % ${q}`)
+
+      const textRank = params.tsquery ? sql`ts_rank(i.search_tsv, ${params.tsquery}::tsquery, 0) * 3` : sql`0`
+      const phraseRank = params.phrases.length
+        ? sql`coalesce((select max(x.w) from unnest(${params.phrases.map((p) => p.phrase)}::text[], ${params.phrases.map((p) => p.weight)}::float8[]) as x(p, w)
+                        where strpos(i.name, x.p) > 0), 0)`
+        : sql`0`
+      const pinyinRank = params.pinyin
+        ? sql`case when i.initials = ${params.pinyin} then 4 when i.initials like ${`${params.pinyin}%`} then 2.5
+                   when i.pinyin like ${`%${params.pinyin}%`} then 1.5 else 0 end`
+        : sql`0`
+      const r = await sql<SearchRow>`
+        with hits as (${sql.join(branches, sql` union `)}),
+        ranked as (
+          select ${summaryColumns}, (
+            ${textRank}
+            + case when lower(i.name) = ${lower} then 4 when lower(i.name) like ${`${likeEscape(lower)}%`} then 2
+                   when lower(i.name) like ${contains} then 1.5 else 0 end
+            + ${phraseRank}
+            -- A colloquial name of this very item, typed as such or within the query.
+            + case when ${lower} = any(i.keywords) then 2
+                   when exists (select 1 from unnest(i.keywords) k where strpos(${lower}, lower(k)) > 0) then 1 else 0 end
+            + ${pinyinRank}
+            + case when i.code = ${q.toUpperCase()} then 5 when i.code like ${`${likeEscape(q.toUpperCase())}%`} then 3 else 0 end
+            + similarity(i.name, ${q})
+            -- Popularity breaks near-ties; it never outweighs a better textual match.
+            + ln(1 + i.view_count + 5 * i.apply_count) / 10
+          ) as score
+          from catalog.item i join hits on hits.id = i.id
+          where ${filterSql(filter)}
+        )
+        select *, count(*) over () as total from ranked
+        order by score desc, code
+        limit ${page.limit} offset ${page.offset}`.execute(db)
+      return r.rows
+    },
+
+    /** Published items without a query: the most used first, then by code. */
+    async browse(filter: ItemFilter, page: { limit: number; offset: number }): Promise<SearchRow[]> {
+      const r = await sql<SearchRow>`
+        select ${summaryColumns}, 0 as score, count(*) over () as total
+        from catalog.item i
+        where ${filterSql(filter)}
+        order by (i.view_count + 5 * i.apply_count) desc, i.code
+        limit ${page.limit} offset ${page.offset}`.execute(db)
+      return r.rows
+    },
+
+    async countPublished(filter: ItemFilter): Promise<number> {
+      const r = await sql<{ n: number }>`select count(*) as n from catalog.item i where ${filterSql(filter)}`.execute(db)
+      return Number(r.rows[0]?.n ?? 0)
+    },
+
+    async themeCounts(filter: ItemFilter): Promise<{ theme: string; n: number }[]> {
+      const r = await sql<{ theme: string; n: number }>`
+        select t as theme, count(*) as n from catalog.item i, unnest(i.themes) as t
+        where ${filterSql(filter)} group by t`.execute(db)
+      return r.rows.map((x) => ({ theme: x.theme, n: Number(x.n) }))
+    },
+
+    async departmentCounts(filter: ItemFilter): Promise<{ department_id: string; department_name: string; division_code: string; n: number }[]> {
+      const r = await sql<{ department_id: string; department_name: string; division_code: string; n: number }>`
+        select i.department_id, min(i.department_name) as department_name, min(i.division_code) as division_code, count(*) as n
+        from catalog.item i where ${filterSql(filter)}
+        group by i.department_id
+        order by min(i.division_code), count(*) desc, min(i.department_name)`.execute(db)
+      return r.rows.map((x) => ({ ...x, n: Number(x.n) }))
+    },
+
+    /** Every published guide with its item's code and department name, by code (the export). */
+    async allPublished(): Promise<{ code: string; department_name: string | null; guide: ServiceItemGuide }[]> {
+      return db
+        .selectFrom('catalog.item_version as v')
+        .innerJoin('catalog.item as i', 'i.id', 'v.item_id')
+        .select(['i.code', 'i.department_name', 'v.guide'])
+        .where('v.status', '=', 'published')
+        .orderBy('i.code')
+        .execute()
+    },
+
+    async bumpViews(id: string): Promise<void> {
+      await sql`update catalog.item set view_count = view_count + 1 where id = ${id}`.execute(db)
+    },
+
+    async bumpApplications(id: string): Promise<void> {
+      await sql`update catalog.item set apply_count = apply_count + 1 where id = ${id}`.execute(db)
+    },
+
+    /** Synonym entries whose term occurs in the query. */
+    async synonymsIn(q: string): Promise<{ term: string; expansions: string[] }[]> {
+      return db
+        .selectFrom('catalog.synonym')
+        .select(['term', 'expansions'])
+        .where(sql<boolean>`strpos(${q}, term) > 0`)
+        .execute()
+    },
+
+    async listSynonyms(): Promise<SynonymRow[]> {
+      return db.selectFrom('catalog.synonym').selectAll().orderBy('term').execute()
+    },
+
+    async upsertSynonym(term: string, expansions: string[], at: Date): Promise<void> {
+      await sql`
+        insert into catalog.synonym (term, expansions, updated_at) values (${term}, ${expansions}::text[], ${at})
+        on conflict (term) do update set expansions = excluded.expansions, updated_at = excluded.updated_at`.execute(db)
+    },
+
+    async deleteSynonym(term: string): Promise<boolean> {
+      const r = await db.deleteFrom('catalog.synonym').where('term', '=', term).executeTakeFirst()
+      return Number(r.numDeletedRows) > 0
+    },
+  }
+}
+
+export type CatalogStore = ReturnType<typeof createCatalogStore>
