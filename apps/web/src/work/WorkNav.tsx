@@ -1,15 +1,24 @@
 import { Menu } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation } from 'react-router'
+import { hasRole, useSession } from '../lib/session'
+import type { Me } from '../lib/types'
+
+/** Who edits the catalog (the server checks the department and division of each item). */
+export function isCatalogEditor(me: Me | null | undefined): boolean {
+  return hasRole(me, 'department_head', 'data_admin', 'platform_admin')
+}
 
 /** Side navigation of the workbench; plain links, reachable by keyboard. */
 export function WorkNav() {
   const { t } = useTranslation()
   const { pathname } = useLocation()
-  const current = pathname.startsWith('/work/cases') ? 'cases' : 'home'
+  const { me } = useSession()
+  const current = pathname.startsWith('/work/cases') ? 'cases' : pathname.startsWith('/work/catalog') ? 'catalog' : 'home'
   const items = [
     { key: 'home', to: '/work', label: t('work.nav.home') },
     { key: 'cases', to: '/work/cases', label: t('work.nav.cases') },
+    ...(isCatalogEditor(me) ? [{ key: 'catalog', to: '/work/catalog', label: t('work.nav.catalog') }] : []),
   ]
   return (
     <Menu

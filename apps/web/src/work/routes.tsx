@@ -5,10 +5,13 @@ import { DeskLogin } from '../lib/desk/DeskLogin'
 import { DeskProviders } from '../lib/desk/DeskProviders'
 import { DeskShell } from '../lib/desk/DeskShell'
 import { RequireStaff } from '../lib/desk/RequireStaff'
+import { useSession } from '../lib/session'
+import { CatalogPage } from './catalog/CatalogPage'
+import { ItemEditorPage, NewItemPage } from './catalog/ItemEditorPage'
 import { CaseDetailPage } from './cases/CaseDetailPage'
 import { QueuesPage } from './cases/QueuesPage'
 import { WorkHome } from './home/WorkHome'
-import { WorkNav } from './WorkNav'
+import { isCatalogEditor, WorkNav } from './WorkNav'
 import '../lib/desk/desk.css'
 
 /** The staff workbench (/work). */
@@ -36,7 +39,16 @@ function WorkRoutes() {
       <Route index element={frame(<WorkHome />)} />
       <Route path="cases" element={frame(<QueuesPage />)} />
       <Route path="cases/:id" element={frame(<CaseDetailPage />)} />
+      <Route path="catalog" element={frame(<RequireEditor><CatalogPage /></RequireEditor>)} />
+      <Route path="catalog/new" element={frame(<RequireEditor><NewItemPage /></RequireEditor>)} />
+      <Route path="catalog/:id" element={frame(<RequireEditor><ItemEditorPage /></RequireEditor>)} />
       <Route path="*" element={<Navigate to="/work" replace />} />
     </Routes>
   )
+}
+
+/** The catalog pages are for editors only; anyone else goes back to the workbench home. */
+function RequireEditor({ children }: { children: ReactNode }) {
+  const { me } = useSession()
+  return isCatalogEditor(me) ? <>{children}</> : <Navigate to="/work" replace />
 }
