@@ -198,7 +198,8 @@ function serialize(value: unknown, inArray: boolean): string | undefined {
   }
 }
 
-function sealingKey(secret: string, context: string): Buffer {
+/** A 32-byte key derived (HKDF-SHA256) from the server secret; each `context` gets its own. */
+export function deriveKey(secret: string, context: string): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', secret, 'yiwang/seal/v1', context, 32))
 }
 
@@ -209,7 +210,7 @@ function sealingKey(secret: string, context: string): Buffer {
  */
 export function seal(secret: string, context: string, plaintext: Uint8Array, aad = ''): string {
   const iv = crypto.randomBytes(12)
-  const cipher = crypto.createCipheriv('aes-256-gcm', sealingKey(secret, context), iv)
+  const cipher = crypto.createCipheriv('aes-256-gcm', deriveKey(secret, context), iv)
   cipher.setAAD(Buffer.from(aad, 'utf8'))
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()])
   return `v1.${Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64url')}`
@@ -220,7 +221,7 @@ export function unseal(secret: string, context: string, sealed: string, aad = ''
   if (!sealed.startsWith('v1.')) throw new Error('unknown sealed format')
   const raw = Buffer.from(sealed.slice(3), 'base64url')
   if (raw.length < 29) throw new Error('sealed blob too short')
-  const decipher = crypto.createDecipheriv('aes-256-gcm', sealingKey(secret, context), raw.subarray(0, 12))
+  const decipher = crypto.createDecipheriv('aes-256-gcm', deriveKey(secret, context), raw.subarray(0, 12))
   decipher.setAAD(Buffer.from(aad, 'utf8'))
   decipher.setAuthTag(raw.subarray(12, 28))
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()])

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { deriveKey, seal, unseal } from '../../platform/gm.js'
 
 /**
  * Keys the module derives from the deployment secret (SECRET_KEY): one for keyed lookup hashes
@@ -13,26 +14,13 @@ export interface IdentityKeys {
 }
 
 export function deriveKeys(secret: string): IdentityKeys {
-  const derive = (info: string) => Buffer.from(crypto.hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'yiwang-identity', info, 32))
-  const macKey = derive('lookup-hmac-sm3')
-  const sealKey = derive('seal-aes-256-gcm')
+  const macKey = deriveKey(secret, 'identity.lookup-hmac-sm3')
   return {
     lookupHash(purpose, value) {
       return crypto.createHmac('sm3', macKey).update(`${purpose}:${value}`).digest('hex')
     },
-    seal(plain) {
-      const iv = crypto.randomBytes(12)
-      const cipher = crypto.createCipheriv('aes-256-gcm', sealKey, iv)
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
-      return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.')
-    },
-    unseal(sealed) {
-      const [version, iv, body, tag] = sealed.split('.')
-      if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown sealed format')
-      const decipher = crypto.createDecipheriv('aes-256-gcm', sealKey, Buffer.from(iv, 'base64url'))
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'))
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
-    },
+    seal: (plain) => seal(secret, 'identity.id-number', Buffer.from(plain, 'utf8')),
+    unseal: (sealed) => unseal(secret, 'identity.id-number', sealed).toString('utf8'),
   }
 }
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../../platform/clock.js'
 import { newId } from '../../../platform/ids.js'
 import { deletePayloadsOfClient } from './adapter.js'
 import { OidcClientNotFoundError } from './errors.js'
-import { deriveKey, seal, unseal } from './sealing.js'
+import { seal, unseal } from '../../../platform/gm.js'
 
 /** identity.oidc_client: relying parties registered by the platform admin. */
 export interface OidcClientTable {
@@ -67,7 +67,7 @@ export function metadataOf(c: { clientId: string; name: string; redirectUris: st
  */
 export function createOidcClientService(deps: OidcClientDeps) {
   const db = scoped<OidcClientTable>(deps.db)
-  const key = deriveKey(deps.secret, 'identity.oidc.client-secrets')
+  const context = 'identity.oidc.client-secrets'
   const toClient = (r: OidcClientTable[typeof T]): OidcClient => ({
     clientId: r.client_id,
     name: r.name,
@@ -101,7 +101,7 @@ export function createOidcClientService(deps: OidcClientDeps) {
             name: client.name,
             redirect_uris: JSON.stringify(client.redirectUris) as unknown as string[],
             post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris) as unknown as string[],
-            secret_sealed: seal(key, clientSecret, client.clientId),
+            secret_sealed: seal(deps.secret, context, Buffer.from(clientSecret), client.clientId),
             created_at: client.createdAt,
             created_by: actor.actorId,
           })
@@ -140,7 +140,7 @@ export function createOidcClientService(deps: OidcClientDeps) {
     async metadata(clientId: string): Promise<UnknownObject | undefined> {
       const row = await db.selectFrom(T).selectAll().where('client_id', '=', clientId).executeTakeFirst()
       if (!row) return undefined
-      return metadataOf(toClient(row), unseal(key, row.secret_sealed, row.client_id))
+      return metadataOf(toClient(row), unseal(deps.secret, context, row.secret_sealed, row.client_id).toString('utf8'))
     },
   }
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { scoped, type Db } from '../../../db/database.js'
-import { deriveKey, seal, unseal } from './sealing.js'
+import { deriveKey, seal, unseal } from '../../../platform/gm.js'
 
 /** identity.oidc_key: the provider's private signing keys (JWK), sealed with the platform secret. */
 export interface OidcKeyTable {
@@ -40,7 +40,7 @@ function generate(alg: Alg): PrivateJwk {
  */
 export async function loadSigningKeys(db: Db, secret: string): Promise<PrivateJwk[]> {
   const store = scoped<OidcKeyTable>(db)
-  const key = deriveKey(secret, 'identity.oidc.signing-keys')
+  const context = 'identity.oidc.signing-keys'
   const current = () =>
     store.selectFrom('identity.oidc_key').select(['kid', 'alg', 'sealed']).where('retired_at', 'is', null).orderBy('created_at').orderBy('kid').execute()
   let rows = await current()
@@ -50,13 +50,13 @@ export async function loadSigningKeys(db: Db, secret: string): Promise<PrivateJw
       const jwk = generate(alg)
       await store
         .insertInto('identity.oidc_key')
-        .values({ kid: jwk.kid, alg, sealed: seal(key, JSON.stringify(jwk), jwk.kid), created_at: new Date(), retired_at: null })
+        .values({ kid: jwk.kid, alg, sealed: seal(secret, context, Buffer.from(JSON.stringify(jwk)), jwk.kid), created_at: new Date(), retired_at: null })
         .onConflict((oc) => oc.column('kid').doNothing())
         .execute()
     }
     rows = await current()
   }
-  const keys = rows.map((r) => JSON.parse(unseal(key, r.sealed, r.kid)) as PrivateJwk)
+  const keys = rows.map((r) => JSON.parse(unseal(secret, context, r.sealed, r.kid).toString('utf8')) as PrivateJwk)
   // oidc-provider signs with the first key of an algorithm in the set.
   return algorithms.flatMap((alg) => keys.filter((k) => k.alg === alg))
 }

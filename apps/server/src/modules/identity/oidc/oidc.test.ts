@@ -5,7 +5,6 @@ import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { PgAdapter, purgeExpiredPayloads } from './adapter.js'
 import { claimsOf } from './claims.js'
 import { cookieKeys, loadSigningKeys } from './keys.js'
-import { deriveKey, seal, unseal } from './sealing.js'
 import { ADMIN, Browser, CITIZEN, freePort, json, seedAccounts } from './test-support.js'
 
 let t: TestApp
@@ -287,13 +286,5 @@ describe('storage', () => {
     for (const r of rows.rows) expect(r.sealed).not.toContain(first[0].d as string)
     await expect(loadSigningKeys(t.core.db, crypto.randomBytes(32).toString('base64url'))).rejects.toThrow()
     expect(cookieKeys(secret)).toEqual(cookieKeys(secret))
-  })
-
-  it('seals with AES-256-GCM bound to its purpose', () => {
-    const key = deriveKey('a'.repeat(32), 'test')
-    const sealed = seal(key, 'secret value', 'ctx')
-    expect(unseal(key, sealed, 'ctx')).toBe('secret value')
-    expect(() => unseal(key, sealed, 'other')).toThrow()
-    expect(() => unseal(deriveKey('b'.repeat(32), 'test'), sealed, 'ctx')).toThrow()
   })
 })
