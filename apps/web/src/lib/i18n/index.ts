@@ -1,7 +1,20 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import en from './en.json'
-import zhCN from './zh-CN.json'
+import baseEn from './en.json'
+import baseZhCN from './zh-CN.json'
+import hotlineEn from './hotline.en.json'
+import hotlineZhCN from './hotline.zh-CN.json'
+import licensesEn from './licenses.en.json'
+import licensesZhCN from './licenses.zh-CN.json'
+import onethingEn from './onething.en.json'
+import onethingZhCN from './onething.zh-CN.json'
+import ratingEn from './rating.en.json'
+import ratingZhCN from './rating.zh-CN.json'
+
+// Features with many words keep them in their own files (<feature>.<lang>.json), one namespace each,
+// so the shared files stay small and features are edited independently.
+const zhCN = { ...baseZhCN, licenses: licensesZhCN, hotline: hotlineZhCN, rating: ratingZhCN, onething: onethingZhCN }
+const en = { ...baseEn, licenses: licensesEn, hotline: hotlineEn, rating: ratingEn, onething: onethingEn }
 
 /** Languages the web app speaks: zh-CN first (the default), en second. */
 export const languages = ['zh-CN', 'en'] as const
