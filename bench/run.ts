@@ -79,7 +79,7 @@ async function runOne(b: Benchmark, options: Record<string, string>): Promise<bo
       const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
       const server = await startServer({ ...opts, databaseUrl: db.url, nodeArgs: [...(opts.nodeArgs ?? []), ...nodeArgs] })
       log(`  server pid ${server.pid} on ${server.baseUrl}, database ${db.name} (ready in ${((Date.now() - t) / 1000).toFixed(1)}s, demo=${opts.demo})`)
-      return server
+      return { ...server, databaseUrl: db.url }
     },
     client(server, maxSockets) {
       const c = new HttpClient(server.baseUrl, maxSockets)

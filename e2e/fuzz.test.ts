@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDemo } from '../apps/server/src/demo/index.js'
 import { createTestApp, type TestApp } from '../apps/server/src/test/harness.js'
 import { generateCreditCode, generateIdNumber } from '../apps/server/src/modules/identity/index.js'
-import { demoPersonas, formatReport, injectTransport, isIdNumber, personalDataAllowances, personalDataIn, runFuzz, type FuzzReport } from '../bench/fuzz/index.js'
+import { demoPersonas, formatReport, injectTransport, isIdNumber, open311Format, personalDataAllowances, personalDataIn, runFuzz, type FuzzReport } from '../bench/fuzz/index.js'
 import { Random } from '../bench/fuzz/random.js'
 import { generateFromPattern } from '../bench/fuzz/regex-gen.js'
 
@@ -36,6 +36,7 @@ describe('OpenAPI fuzzing', () => {
       requestTimeoutMs: 10_000,
       personas: demoPersonas(logins),
       allowPersonalData: personalDataAllowances,
+      foreignFormats: [open311Format],
       skip: (op) => skipped.includes(op.key),
     })
     console.log(formatReport({ ...report, failures: [] }))

@@ -12,6 +12,7 @@ const faces = {
   ops: 'src/ops/routes.tsx',
   admin: 'src/admin/routes.tsx',
   consent: 'src/consent/ConsentPage.tsx',
+  verify: 'src/verify/VerifyPage.tsx',
 } as const
 
 /** Packages a face must never load: the citizen, landing and consent pages stay off antd. */
@@ -19,6 +20,7 @@ const forbidden: Partial<Record<keyof typeof faces, RegExp>> = {
   citizen: /[\\/]node_modules[\\/](antd|@ant-design)[\\/]/,
   landing: /[\\/]node_modules[\\/](antd|antd-mobile|@ant-design|@rc-component)[\\/]/,
   consent: /[\\/]node_modules[\\/](antd|antd-mobile|@ant-design|@rc-component)[\\/]/,
+  verify: /[\\/]node_modules[\\/](antd|antd-mobile|@ant-design|@rc-component)[\\/]/,
 }
 
 interface ChunkInfo {
@@ -94,11 +96,12 @@ function faceChunks(): Plugin {
         const lazyGzip = files(lazy).reduce((n, f) => n + gzip(f), 0)
         const rule = forbidden[face]
         if (rule) {
-          const bad = [...own, ...shared].flatMap((f) => chunks[f].moduleIds.filter((m) => rule.test(m)))
+          // Lazy pages count too: a citizen page loaded on demand must not bring antd either.
+          const bad = [...own, ...shared, ...lazy].flatMap((f) => chunks[f].moduleIds.filter((m) => rule.test(m)))
           if (bad.length) problems.push(`face ${face} loads forbidden modules, e.g. ${bad.slice(0, 3).join(', ')}`)
         }
         const packages = [...new Set([...own].flatMap((f) => chunks[f].moduleIds.map((m) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(m)?.[1]).filter(Boolean)))].sort()
-        report[face] = { chunk, files: ownFiles, gzip: ownGzip, lazyPagesGzip: lazyGzip, packages }
+        report[face] = { chunk, files: ownFiles, gzip: ownGzip, lazyFiles: files(lazy), lazyPagesGzip: lazyGzip, packages }
         lines.push(`  ${face.padEnd(8)} first load ${kb(sharedGzip + ownGzip).padStart(9)} gzip  (face ${kb(ownGzip)}${lazyGzip ? `, + lazy pages ${kb(lazyGzip)}` : ''})`)
       }
       fs.mkdirSync(path.join(outDir, '.vite'), { recursive: true })

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks'
 // validators.ts directly rather than the module's index.ts: the index also loads oidc-provider,
 // which prints a runtime warning into the benchmark's output. Nothing but pure functions is used.
-import { generateIdNumber, seededRandom } from '../../apps/server/src/modules/identity/validators.js'
-import { Session, type Answer, type HttpClient } from '../lib/http.js'
+import { seededRandom } from '../../apps/server/src/modules/identity/validators.js'
+import type { Answer } from '../lib/http.js'
 import type { IterationContext, PhaseResult } from '../lib/load.js'
 import { round } from '../lib/load.js'
 import { activityPer, sampleActivity, settledActivity } from '../lib/pgstats.js'
 import { defineBenchmark } from '../lib/types.js'
-import { createPublishedItem, departmentsByName, signIn, simpleForm } from '../lib/yiwang.js'
+import { benchItem, createPublishedItem, departmentsByName, registerApplicant, signIn } from '../lib/yiwang.js'
 
 /**
  * Applications end to end through the HTTP API: many applicants each file a case (draft, then
@@ -19,52 +19,7 @@ import { createPublishedItem, departmentsByName, signIn, simpleForm } from '../l
 const CLERK = 'xz.clerk' // 忻州市政务服务中心: one window (一窗受理) for every department of 140900
 const HEAD = 'xz.head' // 忻州市行政审批服务管理局: decides that department's items
 const DEPARTMENT = '忻州市行政审批服务管理局'
-const APPLICANT_PASSWORD = 'Bench2026applicant'
 const TRANSITIONS = ['submit', 'accept', 'approve'] as const
-
-const surnames = [...'王李张刘赵杨郭贾梁武田高段闫薛郝']
-const given = [...'伟强磊军勇杰涛斌芳娜敏静丽艳娟霞燕玲']
-const counties = ['140902', '140981', '140921', '140922', '140923', '140924']
-
-/** One item decided in a single step by the department head, no required materials: submit → accept → approve. */
-function benchItem(departmentId: string) {
-  return {
-    name: '基准测试事项（一次审批）',
-    type: 'licensing',
-    departmentId,
-    divisionCode: '140900',
-    applicableTo: 'person',
-    summary: '用于性能基准测试的事项：受理后由部门负责人一次决定。',
-    legalBasis: '《中华人民共和国行政许可法》第二十九条',
-    conditions: '申请人为具有完全民事行为能力的自然人。',
-    materials: [{ name: '委托书', requirement: 'conditional', condition: '委托他人代办的', form: 'original' }],
-    form: simpleForm,
-    fees: [],
-    legalDays: 20,
-    promisedDays: 5,
-    handlingClass: 'time_limited',
-    mode: 'fully_online',
-    visits: 0,
-    reviewSteps: [{ name: '决定', role: 'department_head' }],
-    themes: [],
-    keywords: ['基准测试'],
-  }
-}
-
-/** Registers a citizen through the public API (valid GB 11643 ID number, unique phone). */
-async function registerApplicant(client: HttpClient, i: number, rng: () => number, runTag: string): Promise<Session> {
-  const s = new Session(client, `applicant ${i}`)
-  for (let attempt = 0; ; attempt++) {
-    const year = 1960 + Math.floor(rng() * 45)
-    const birthDate = `${year}-${String(1 + Math.floor(rng() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rng() * 28)).padStart(2, '0')}`
-    const idNumber = generateIdNumber({ divisionCode: counties[i % counties.length], birthDate, sex: rng() < 0.5 ? 'male' : 'female', rng })
-    const phone = `199${runTag}${String(i * 10 + attempt).padStart(5, '0')}`
-    const name = surnames[Math.floor(rng() * surnames.length)] + given[Math.floor(rng() * given.length)] + given[Math.floor(rng() * given.length)]
-    const a = await s.post('/api/auth/register', { name, idNumber, phone, password: APPLICANT_PASSWORD })
-    if (a.status === 201) return s
-    if (a.status !== 409 || attempt >= 5) throw new Error(`register applicant ${i}: HTTP ${a.status} ${a.text().slice(0, 300)}`)
-  }
-}
 
 const versionOf = (a: Answer) => a.json<{ version: number }>().version
 

@@ -110,6 +110,19 @@ export interface FuzzOptions {
   maxUrlLength?: number
   /** A request unanswered after this long is a failure, and ends the run (the server is stuck). */
   requestTimeoutMs?: number
+  /** Operations that speak another published standard's format (Open311) instead of problem+json and JSON only. */
+  foreignFormats?: ForeignFormat[]
+}
+
+/** A standard API served beside ours, e.g. Open311 GeoReport v2 with its own error format and XML answers. */
+export interface ForeignFormat {
+  /** Operations whose path starts with this. */
+  pathPrefix: string
+  reason: string
+  /** What is wrong with an error answer in this format, or null. */
+  errorViolation(status: number, contentType: string, body: string): string | null
+  /** A 2xx answer in this content type is the standard's alternative representation: not checked against the JSON schema. */
+  alternativeContentType?: RegExp
 }
 
 export type FailureKind = 'server-error' | 'not-problem-json' | 'schema' | 'personal-data' | 'security-headers' | 'transport' | 'timeout'
@@ -546,14 +559,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const ct = contentTypeOf(res.headers)
     report.statuses[status] = (report.statuses[status] ?? 0) + 1
     if (status >= 500) fail('server-error', op, persona, built, res, `answered ${status}`)
+    const foreign = opts.foreignFormats?.find((f) => op.path.startsWith(f.pathPrefix))
     if (status >= 400 && built.request.method !== 'HEAD') {
-      const v = problemViolation(status, ct, res.body)
+      // Under a foreign standard's prefix, its error format or ours: a request no route of it matched (wrong method, URI too long) is answered by the platform.
+      const ours = problemViolation(status, ct, res.body)
+      const v = foreign && ours ? foreign.errorViolation(status, ct, res.body) : ours
       if (v) fail('not-problem-json', op, persona, built, res, v)
     }
     const sameOperation = built.request.method === op.method
     if (status >= 200 && status < 300 && sameOperation) {
       reached.add(op.key)
-      const v = validator.check(op, status, ct, res.body)
+      const v = foreign?.alternativeContentType?.test(ct) ? null : validator.check(op, status, ct, res.body)
       if (v) fail('schema', op, persona, built, res, v)
       else harvestFrom(op, res.body)
     }

@@ -1,4 +1,4 @@
-import type { PersonalDataAllowance, PersonaSpec } from './fuzzer.js'
+import type { ForeignFormat, PersonalDataAllowance, PersonaSpec } from './fuzzer.js'
 
 /** A demo sign-in as `loadDemo` lists it (apps/server/src/demo). */
 export interface DemoLogin {
@@ -72,3 +72,27 @@ export const personalDataAllowances: PersonalDataAllowance[] = [
     })),
   ),
 ]
+
+/**
+ * Open311 GeoReport v2 (the hotline module's /open311/v2): the standard fixes its own error format,
+ * `[{"code":400,"description":"…"}]` or `<errors><error><code>…`, and `.xml` twins of every answer.
+ */
+export const open311Format: ForeignFormat = {
+  pathPrefix: '/open311/',
+  reason: 'Open311 GeoReport v2 prescribes its error format and XML answers',
+  alternativeContentType: /^(text|application)\/xml\b/,
+  errorViolation(status, contentType, body) {
+    if (/^(text|application)\/xml\b/.test(contentType)) {
+      return /<errors>\s*<error>\s*<code>\d{3}<\/code>/.test(body) ? null : 'XML error answer without <errors><error><code>'
+    }
+    if (!/^application\/json\b/.test(contentType)) return `Open311 error answered as "${contentType}"`
+    try {
+      const list = JSON.parse(body) as { code?: unknown; description?: unknown }[]
+      if (!Array.isArray(list) || list.length === 0) return 'Open311 error body is not a non-empty array'
+      if (!list.every((e) => e.code === status && typeof e.description === 'string')) return `Open311 errors must carry code ${status} and a description`
+      return null
+    } catch {
+      return 'Open311 error body is not JSON'
+    }
+  },
+}

@@ -23,6 +23,9 @@ export const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0
 
 const DB_PREFIX = 'yw_bench_'
 
+/** The servers' SECRET_KEY: fixed, so data prepared in-process (e2e/crash-seed.ts) is readable by them. */
+export const BENCH_SECRET_KEY = 'yiwang-bench-secret-key-0123456789abcdef'
+
 // ---- cleanup --------------------------------------------------------------------------------
 
 type Cleanup = { label: string; fn: () => Promise<void> | void }
@@ -142,7 +145,12 @@ export function stopOrphanServers(): void {
 }
 
 export interface ServerOptions {
-  databaseUrl: string
+  /** PostgreSQL database; without it the server runs on embedded PGlite under `dataDir`. */
+  databaseUrl?: string
+  /** DATA_DIR (PGlite files, secret key): given, it is kept after stop (a restart reuses it); else a temporary one. */
+  dataDir?: string
+  /** Append the server's stdout and stderr to this file (the CI log scan reads it). */
+  logFile?: string
   /** Seed the demo city (accounts, catalog …) on start. */
   demo: boolean
   /** More environment for the server. */
@@ -156,13 +164,16 @@ export interface ServerOptions {
 export interface RunningServer {
   baseUrl: string
   pid: number
-  /** The server's (scratch) database. */
-  databaseUrl: string
+  /** The server's (scratch) database; undefined on PGlite. */
+  databaseUrl: string | undefined
+  dataDir: string
   /** Resident set size in MiB, from /proc. */
   rssMiB(): number | null
   /** Server output so far (warnings and errors; LOG_LEVEL=warn). */
   output(): string
   stop(): Promise<void>
+  /** SIGKILL to the server's process group, as a crash or an OOM kill would: no shutdown code runs. */
+  kill(): Promise<void>
 }
 
 /** A free TCP port on loopback (asked of the kernel, then released for the server). */
@@ -186,18 +197,19 @@ export function freePort(): Promise<number> {
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = await freePort()
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yw-bench-data-'))
+  const keepDataDir = opts.dataDir !== undefined
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'yw-bench-data-'))
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
-    DATABASE_URL: opts.databaseUrl,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     HOST: '127.0.0.1',
     PORT: String(port),
     DEMO: opts.demo ? 'true' : 'false',
     LOG_LEVEL: 'warn',
     // Fixed, so no key file is generated; this secret protects nothing but a throw-away database.
-    SECRET_KEY: 'yiwang-bench-secret-key-0123456789abcdef',
+    SECRET_KEY: BENCH_SECRET_KEY,
     DATA_DIR: dataDir,
     // All load comes from one loopback address: per-IP limits would measure the limiter, not Yiwang.
     RATE_LIMIT_SCALE: '0',
@@ -216,6 +228,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
+  if (opts.logFile) {
+    const file = fs.createWriteStream(opts.logFile, { flags: 'a' })
+    child.stdout!.pipe(file, { end: false })
+    child.stderr!.pipe(file, { end: false })
+    child.once('exit', () => setTimeout(() => file.end(), 100))
+  }
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null
   const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => { exited = { code, signal }; resolve() }))
 
@@ -242,8 +260,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await exit
       }
     }
-    fs.rmSync(dataDir, { recursive: true, force: true })
+    if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.rmSync(pidFile, { force: true })
+  }
+  const kill = async () => {
+    if (!exited) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch { /* already gone */ }
+      await exit
+    }
+    await stop()
   }
   const unregister = onCleanup(`stop server pid ${pid}`, stop)
 
@@ -269,6 +296,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     baseUrl,
     pid,
     databaseUrl: opts.databaseUrl,
+    dataDir,
     rssMiB() {
       try {
         const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -279,5 +307,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
     output: () => out,
     stop,
+    kill,
   }
 }

@@ -13,7 +13,7 @@ export interface BenchContext {
   /** A fresh database, dropped at the end of the benchmark (and on failure or Ctrl-C). */
   freshDatabase(purpose: string): Promise<ScratchDatabase>
   /** Yiwang in its own process on a fresh database; stopped at the end of the benchmark. */
-  startServer(opts: Omit<ServerOptions, 'databaseUrl'>): Promise<RunningServer>
+  startServer(opts: Omit<ServerOptions, 'databaseUrl'>): Promise<RunningServer & { databaseUrl: string }>
   /** A keep-alive client for the server (closed at the end). */
   client(server: RunningServer, maxSockets?: number): HttpClient
   /** Drives load from this (the runner's) process. */

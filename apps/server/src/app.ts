@@ -19,8 +19,12 @@ import { casesRoutes } from './modules/cases/index.js'
 import { catalogRoutes } from './modules/catalog/index.js'
 import { identityRoutes, oidcRoutes } from './modules/identity/index.js'
 import { ledgerRoutes } from './modules/ledger/index.js'
+import { licensesRoutes } from './modules/licenses/index.js'
 import { orgRoutes } from './modules/org/index.js'
 import { registriesRoutes } from './modules/registries/index.js'
+import { onethingRoutes } from './modules/onething/index.js'
+import { ratingRoutes } from './modules/rating/index.js'
+import { hotlineRoutes, open311Routes } from './modules/hotline/index.js'
 import { createServices, type Services } from './services.js'
 
 declare module 'fastify' {
@@ -31,7 +35,7 @@ declare module 'fastify' {
 }
 
 /** Browser routes of the web app; each serves index.html and the client router takes over. */
-const webFaces = ['/', '/login', '/m', '/m/*', '/work', '/work/*', '/ops', '/ops/*', '/admin', '/admin/*', '/consent/*']
+const webFaces = ['/', '/login', '/m', '/m/*', '/work', '/work/*', '/ops', '/ops/*', '/admin', '/admin/*', '/consent/*', '/verify/*']
 
 /** The application instance: Fastify with zod schemas as its type provider. */
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
@@ -81,6 +85,11 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(catalogRoutes, { prefix: '/api/catalog', catalog: services.catalog })
   await app.register(casesRoutes, { prefix: '/api', cases: services.cases })
   await app.register(registriesRoutes, { prefix: '/api/registries', registries: services.registries })
+  await app.register(licensesRoutes, { prefix: '/api/licenses', licenses: services.licenses })
+  await app.register(onethingRoutes, { prefix: '/api/onething', onething: services.onething })
+  await app.register(ratingRoutes, { prefix: '/api/rating', rating: services.rating })
+  await app.register(hotlineRoutes, { prefix: '/api/hotline', hotline: services.hotline })
+  await app.register(open311Routes, { prefix: '/open311/v2', hotline: services.hotline })
 
   const webRoot = core.config.webDist
   if (fs.existsSync(path.join(webRoot, 'index.html'))) {

@@ -9,7 +9,12 @@ async function main() {
   const core = await createCore(config)
   const app = await buildApp(core)
   if (core.database.kind === 'pglite') {
-    core.logger.warn('Embedded PGlite: one process, data under DATA_DIR; use DATABASE_URL with PostgreSQL in production.')
+    // What PGlite cannot promise (README "Durability"; measured by e2e/crash-safety.test.ts).
+    core.logger.warn(
+      'Embedded PGlite: one process, data under DATA_DIR; use DATABASE_URL with PostgreSQL in production. ' +
+        'PGlite runs PostgreSQL with fsync off: a committed write survives the process being killed (kill -9, out of memory), ' +
+        'but a power cut or operating-system crash can lose recent commits or corrupt the data directory. Back it up with npm run backup.',
+    )
   }
   const logins = config.DEMO ? await loadDemo(core, app.services) : []
   await app.listen({ host: config.HOST, port: config.PORT })
@@ -25,6 +30,9 @@ async function main() {
     `    API docs          ${config.publicUrl}/api/docs`,
     `    database          ${core.database.kind === 'pglite' ? `PGlite in ${config.DATA_DIR}/pg` : 'PostgreSQL (DATABASE_URL)'}`,
   ]
+  if (core.database.kind === 'pglite') {
+    lines.push('', '  ⚠ PGlite does not fsync: a power cut or OS crash can lose recent writes or corrupt the data (kill -9 is safe).', '    For real use set DATABASE_URL (PostgreSQL); back up PGlite with npm run backup.')
+  }
   if (logins.length) {
     lines.push('', '  Demo accounts (演示账号):')
     for (const l of logins) lines.push(`    ${l.face.padEnd(7)} ${l.role.padEnd(18)} ${l.username.padEnd(20)} ${l.password}`)

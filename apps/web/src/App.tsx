@@ -9,6 +9,7 @@ const WorkApp = lazy(() => import('./work/routes'))
 const OpsApp = lazy(() => import('./ops/routes'))
 const AdminApp = lazy(() => import('./admin/routes'))
 const ConsentPage = lazy(() => import('./consent/ConsentPage'))
+const VerifyPage = lazy(() => import('./verify/VerifyPage'))
 const NotFoundPage = lazy(() => import('./NotFoundPage'))
 
 function Loading() {
@@ -33,6 +34,7 @@ export function App() {
           <Route path="/ops/*" element={<OpsApp />} />
           <Route path="/admin/*" element={<AdminApp />} />
           <Route path="/consent/:uid" element={<ConsentPage />} />
+          <Route path="/verify/:code" element={<VerifyPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

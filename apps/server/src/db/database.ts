@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
+import { lockDataDir } from './pglite-lock.js'
 
 /**
  * The database handle every module receives. It is untyped here on purpose: each module's store
@@ -15,8 +16,8 @@ export interface Database {
   db: Db
   kind: 'pglite' | 'postgres'
   close(): Promise<void>
-  /** PGlite only: the whole data directory as a tarball. */
-  dump?(): Promise<Blob>
+  /** PGlite only: the whole data directory as a tarball (gzip-compressed when asked). */
+  dump?(compression?: 'none' | 'gzip'): Promise<Blob>
 }
 
 // int8 (counts, sequences) as numbers: every value we store in int8 stays below 2^53.
@@ -40,7 +41,15 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      // A request waits at most this long for a free connection, then fails instead of queueing forever.
+      connectionTimeoutMillis: 10_000,
+      // A transaction left open by a stuck handler would hold row locks (a case, the ledger head)
+      // that every other request then waits on; the server ends such a session.
+      idle_in_transaction_session_timeout: 30_000,
+    })
     // An idle client losing its connection (server restart, admin terminate) must not crash the
     // process; the pool discards it and the next query opens a new one.
     pool.on('error', (err) => opts.onIdleError?.(err))
@@ -49,21 +58,30 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
   const dataDir = opts.dataDir ?? 'memory://'
-  if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
-  const pglite = await PGlite.create(dataDir, {
-    extensions: { pg_trgm },
-    ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
-    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
-  })
+  const inMemory = dataDir.startsWith('memory://')
+  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
+  const unlock = inMemory ? () => undefined : lockDataDir(dataDir)
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(dataDir, {
+      extensions: { pg_trgm },
+      ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
+      parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
+    })
+  } catch (err) {
+    unlock()
+    throw err
+  }
   const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
   await sql`create extension if not exists pg_trgm`.execute(db)
   return {
     db,
     kind: 'pglite',
-    dump: () => pglite.dumpDataDir('none'),
+    dump: (compression = 'none') => pglite.dumpDataDir(compression),
     close: async () => {
       await db.destroy()
       if (!pglite.closed) await pglite.close()
+      unlock()
     },
   }
 }

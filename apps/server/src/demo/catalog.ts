@@ -1,6 +1,6 @@
 import { systemActor } from '../platform/audit.js'
 import type { Core } from '../platform/core.js'
-import type { FormDefinition, GuideInput, ImportEntry, LayoutEntry, FormProperty, Widget } from '../modules/catalog/index.js'
+import type { FormDefinition, GuideInput, ImportEntry, LayoutEntry, FormProperty, PrefillSource, Widget } from '../modules/catalog/index.js'
 import type { DepartmentKind } from '../modules/org/index.js'
 import type { Services } from '../services.js'
 import type { DemoLogin } from './index.js'
@@ -83,6 +83,8 @@ interface Field {
   maxLength?: number
   help?: string
   section?: string
+  /** Where the value is prefilled from for a signed-in applicant (免填). */
+  prefill?: PrefillSource
 }
 
 /** A form definition from a list of fields: JSON Schema properties plus the layout, in order. */
@@ -112,6 +114,7 @@ function form(title: string, fields: Field[]): FormDefinition {
       label: f.label,
       ...(f.help ? { help: f.help } : {}),
       ...(f.section ? { section: f.section } : {}),
+      ...(f.prefill ? { prefill: f.prefill } : {}),
       ...(f.widget === 'file' ? { accept: ['image/jpeg', 'image/png', 'application/pdf'] } : {}),
     })
   }
@@ -137,12 +140,12 @@ const birthRegistrationForm = form('出生登记申请表', [
   { name: 'birthPlace', label: '出生地', widget: 'string', maxLength: 100, help: '填写到县级，例如：山西省忻州市忻府区', section: '新生儿信息' },
   { name: 'birthCertificateNo', label: '出生医学证明编号', widget: 'string', maxLength: 20, section: '新生儿信息' },
   { name: 'settleWith', label: '随父或随母落户', widget: 'select', options: ['随父', '随母'], section: '落户信息' },
-  { name: 'householdAddress', label: '拟落户地址', widget: 'textarea', maxLength: 200, section: '落户信息' },
-  { name: 'fatherName', label: '父亲姓名', widget: 'string', maxLength: 20, section: '父母信息' },
-  { name: 'fatherIdNumber', label: '父亲公民身份号码', widget: 'idNumber', section: '父母信息' },
-  { name: 'motherName', label: '母亲姓名', widget: 'string', maxLength: 20, section: '父母信息' },
-  { name: 'motherIdNumber', label: '母亲公民身份号码', widget: 'idNumber', section: '父母信息' },
-  { name: 'contactPhone', label: '联系电话', widget: 'phone', section: '申报人' },
+  { name: 'householdAddress', label: '拟落户地址', widget: 'textarea', maxLength: 200, section: '落户信息', prefill: { source: 'household.address' } },
+  { name: 'fatherName', label: '父亲姓名', widget: 'string', maxLength: 20, section: '父母信息', prefill: { source: 'person.name', party: 'father' } },
+  { name: 'fatherIdNumber', label: '父亲公民身份号码', widget: 'idNumber', section: '父母信息', prefill: { source: 'person.idNumber', party: 'father' } },
+  { name: 'motherName', label: '母亲姓名', widget: 'string', maxLength: 20, section: '父母信息', prefill: { source: 'person.name', party: 'mother' } },
+  { name: 'motherIdNumber', label: '母亲公民身份号码', widget: 'idNumber', section: '父母信息', prefill: { source: 'person.idNumber', party: 'mother' } },
+  { name: 'contactPhone', label: '联系电话', widget: 'phone', section: '申报人', prefill: { source: 'person.phone' } },
 ])
 
 const companyRegistrationForm = form('公司设立登记申请书', [
@@ -152,9 +155,9 @@ const companyRegistrationForm = form('公司设立登记申请书', [
   { name: 'domicile', label: '住所', widget: 'textarea', maxLength: 200, section: '企业信息' },
   { name: 'businessScope', label: '经营范围', widget: 'textarea', maxLength: 2000, help: '按《经营范围登记规范表述目录》选择', section: '企业信息' },
   { name: 'operatingTerm', label: '营业期限', widget: 'select', options: ['长期', '10年', '20年', '30年'], section: '企业信息' },
-  { name: 'legalRepName', label: '法定代表人姓名', widget: 'string', maxLength: 20, section: '法定代表人' },
-  { name: 'legalRepIdNumber', label: '法定代表人公民身份号码', widget: 'idNumber', section: '法定代表人' },
-  { name: 'legalRepPhone', label: '法定代表人手机', widget: 'phone', section: '法定代表人' },
+  { name: 'legalRepName', label: '法定代表人姓名', widget: 'string', maxLength: 20, section: '法定代表人', prefill: { source: 'person.name', party: 'legalRep' } },
+  { name: 'legalRepIdNumber', label: '法定代表人公民身份号码', widget: 'idNumber', section: '法定代表人', prefill: { source: 'person.idNumber', party: 'legalRep' } },
+  { name: 'legalRepPhone', label: '法定代表人手机', widget: 'phone', section: '法定代表人', prefill: { source: 'person.phone', party: 'legalRep' } },
   { name: 'shareholders', label: '股东（发起人）及出资情况', widget: 'textarea', maxLength: 2000, help: '每行一位：姓名或名称、证件号码、认缴出资额、出资方式', section: '股东' },
   { name: 'liaisonPhone', label: '联络员手机', widget: 'phone', section: '联络员' },
   { name: 'needSeal', label: '同步申领免费公章', widget: 'select', options: ['是', '否'], required: false, section: '一并办理' },

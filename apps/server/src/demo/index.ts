@@ -3,8 +3,12 @@ import type { Services } from '../services.js'
 import { seedCasesDemo } from './cases.js'
 import { seedCatalogDemo } from './catalog.js'
 import { seedIdentityDemo } from './identity.js'
+import { seedLicensesDemo } from './licenses.js'
 import { seedOrgDemo } from './org.js'
+import { seedOnethingDemo } from './onething.js'
 import { seedRegistriesDemo } from './registries.js'
+import { seedRatingDemo } from './rating.js'
+import { seedHotlineDemo } from './hotline.js'
 
 /** A demo login shown by `npm start` and listed in the README. */
 export interface DemoLogin {
@@ -25,5 +29,9 @@ export async function loadDemo(core: Core, services: Services): Promise<DemoLogi
   logins.push(...(await seedRegistriesDemo(core, services)))
   logins.push(...(await seedCatalogDemo(core, services)))
   logins.push(...(await seedCasesDemo(core, services)))
+  logins.push(...(await seedHotlineDemo(core, services)))
+  logins.push(...(await seedLicensesDemo(core, services)))
+  logins.push(...(await seedOnethingDemo(core, services)))
+  logins.push(...(await seedRatingDemo(core, services)))
   return logins
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import { openDatabase } from '../db/database.js'
@@ -46,6 +47,12 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     onIdleError: (err) => logger.warn({ err }, 'idle database connection failed'),
   })
   await migrateToLatest(database.db)
+  if (database.kind === 'pglite') {
+    // PGlite is a single process, so an outbox lease can only be left by this data directory's
+    // previous process, killed mid-delivery: give those events back now rather than after the
+    // lease runs out. (On PostgreSQL another server process may hold it; there it expires.)
+    await sql`update platform.outbox set lease_until = null where lease_until is not null`.execute(database.db)
+  }
   const clock = opts.clock ?? systemClock
   const publisher = config.NATS_URL ? await createNatsPublisher(config.NATS_URL, config.NATS_STREAM) : undefined
   const outbox = createOutbox({ db: database.db, clock, logger, publisher })

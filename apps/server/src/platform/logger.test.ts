@@ -38,4 +38,17 @@ describe('log redaction', () => {
     for (const secret of ['hunter2', 'abc.def', '11010519491231002X', '13812345678', '13900001111']) expect(out).not.toContain(secret)
     expect(out).toContain('[redacted]')
   })
+
+  it('masks personal data inside logged errors (message, stack, driver detail)', () => {
+    const { lines, logger } = capture()
+    // What a unique violation on an ID-number column looks like from the database driver.
+    const err = Object.assign(new Error('duplicate for 13812345678'), { detail: 'Key (id_number)=(11010519491231002X) already exists.' })
+    logger.error({ err }, 'insert failed')
+    logger.warn(err, 'as the first argument')
+    logger.warn({ cause: err }, 'under another key')
+    const out = lines.join('')
+    for (const secret of ['11010519491231002X', '13812345678']) expect(out).not.toContain(secret)
+    expect(out).toContain('Key (id_number)=([id-number]) already exists.')
+    expect(out).toContain('"type":"Error"')
+  })
 })

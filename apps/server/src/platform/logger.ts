@@ -20,7 +20,9 @@ export function scrubPersonalData(text: string): string {
 function scrubDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubPersonalData(value)
   if (depth > 6 || value === null || typeof value !== 'object') return value
-  if (value instanceof Error) return value
+  // An error's message, stack and driver fields (PostgreSQL's `detail`: "Key (phone)=(…)") can carry
+  // the input that caused it: serialized here, then scrubbed like any other object.
+  if (value instanceof Error) return scrubDeep(pino.stdSerializers.err(value), depth)
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, depth + 1)
@@ -38,6 +40,8 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
     serializers: {
+      // The log formatter has usually serialized and scrubbed the error already; an Error that reaches here has not been.
+      err: (err: unknown) => (err instanceof Error ? scrubDeep(pino.stdSerializers.err(err)) : err),
       // Fastify hands either its request or the raw IncomingMessage; both carry method and url.
       req: (req: { method?: string; url?: string; id?: string; raw?: { url?: string } }) => ({
         id: req.id,

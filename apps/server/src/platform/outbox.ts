@@ -31,6 +31,8 @@ export interface EventPublisher {
 export interface Outbox {
   /** Writes the event in the caller's transaction, so it exists exactly when the change does. */
   add(trx: Db, event: NewEvent): Promise<DomainEvent>
+  /** Like `add` for several events, in one statement (in order). */
+  addAll(trx: Db, events: NewEvent[]): Promise<DomainEvent[]>
   /** Registers an in-process handler for an event type ('*' for all). Handlers must be idempotent. */
   subscribe(type: string, handler: EventHandler): void
   /** Delivers pending events now; returns how many were delivered. */
@@ -86,7 +88,17 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
           order by seq limit ${BATCH} for update skip locked)
         returning *`.execute(db)
     ).rows.sort((a, b) => a.seq - b.seq)
-    let done = 0
+    // Delivered events are marked in one statement per batch rather than one each (under load the
+    // per-event updates competed with requests); a crash before the mark re-delivers the batch,
+    // which at-least-once delivery allows.
+    const delivered: number[] = []
+    const markDelivered = async () => {
+      if (!delivered.length) return
+      const now = clock.now()
+      await sql`update platform.outbox set delivered_at = coalesce(delivered_at, ${now}),
+        published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null, lease_until = null
+        where seq = any(${delivered}::bigint[])`.execute(db)
+    }
     for (const [i, row] of rows.entries()) {
       const event = toEvent(row)
       try {
@@ -94,22 +106,20 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
           for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) await handler(event)
         }
         if (publisher && !row.published_at) await publisher.publish(event)
-        const now = clock.now()
-        await sql`update platform.outbox set delivered_at = coalesce(delivered_at, ${now}),
-          published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null, lease_until = null
-          where seq = ${row.seq}`.execute(db)
-        done++
+        delivered.push(row.seq)
       } catch (err) {
         logger.warn({ err, eventId: row.id, type: row.type }, 'event delivery failed; will retry')
+        await markDelivered()
         await sql`update platform.outbox set attempts = attempts + 1, last_error = ${String(err).slice(0, 1000)}, lease_until = null
           where seq = ${row.seq}`.execute(db)
         // Keep order: give the rest of the batch back and stop at the first failure.
         const rest = rows.slice(i + 1).map((r) => r.seq)
         if (rest.length) await sql`update platform.outbox set lease_until = null where seq in (${sql.join(rest)})`.execute(db)
-        break
+        return delivered.length
       }
     }
-    return done
+    await markDelivered()
+    return delivered.length
   }
 
   async function drainOnce(): Promise<number> {
@@ -141,6 +151,14 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
       const stored: DomainEvent = { id: newId('evt'), type: event.type, source, subject: event.subject ?? null, data: event.data, occurredAt: clock.now() }
       await sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
         values (${stored.id}, ${stored.type}, ${stored.source}, ${stored.subject}, ${JSON.stringify(stored.data)}::jsonb, ${stored.occurredAt})`.execute(trx)
+      return stored
+    },
+    async addAll(trx, events) {
+      if (events.length === 0) return []
+      const at = clock.now()
+      const stored = events.map((e): DomainEvent => ({ id: newId('evt'), type: e.type, source, subject: e.subject ?? null, data: e.data, occurredAt: at }))
+      await sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
+        values ${sql.join(stored.map((e) => sql`(${e.id}, ${e.type}, ${e.source}, ${e.subject}, ${JSON.stringify(e.data)}::jsonb, ${e.occurredAt})`))}`.execute(trx)
       return stored
     },
     subscribe(type, handler) {

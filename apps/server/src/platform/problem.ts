@@ -24,6 +24,9 @@ function sendProblem(reply: FastifyReply, status: number, slug: string, title: s
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
+    // A problem is never what the route declares for that status (an Open311 route declares its own
+    // error array): serialized as it is, so a mismatch cannot turn a 4xx into a 500.
+    .serializer(JSON.stringify)
     // Extensions never replace the RFC 9457 members (a module's `status` extension once did).
     .send({ ...extra, type: problemType(slug), title, status, instance: reply.request.url.split('?')[0] })
 }
@@ -118,11 +121,12 @@ export const problemPlugin = fp(
     app.addHook('onRequest', async (req) => {
       req.locale = negotiateLocale(req.headers['accept-language'])
     })
-    app.addHook('preValidation', async (req, reply) => {
+    app.addHook('preValidation', async (req) => {
       const hit = findControlChar(req.params, 'params') ?? findControlChar(req.query, 'querystring') ?? findControlChar(req.body, 'body')
       if (hit) {
         const errors: InvalidParam[] = [{ name: hit, code: 'invalid_format', reason: t(req.locale, 'validation.invalid_format') }]
-        return sendProblem(reply, 400, 'validation', t(req.locale, 'problem.validation'), { detail: t(req.locale, 'problem.validation.detail', { count: 1 }), errors })
+        // Thrown, not sent: a plugin with its own error format (Open311) answers it in that format.
+        throw new AppError('validation', 400, 'problem.validation', {}, { detail: t(req.locale, 'problem.validation.detail', { count: 1 }), errors })
       }
     })
 

@@ -9,10 +9,13 @@ export const roles = [
   'data_admin',
   'ops_operator',
   'platform_admin',
+  // The 12345 hotline centre: operators (接线员) and its administrators (热线中心).
+  'hotline_operator',
+  'hotline_admin',
 ] as const
 export type Role = (typeof roles)[number]
 
-export const staffRoles: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader', 'data_admin', 'ops_operator', 'platform_admin']
+export const staffRoles: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader', 'data_admin', 'ops_operator', 'platform_admin', 'hotline_operator', 'hotline_admin']
 
 export type AccountKind = 'person' | 'legal' | 'staff'
 

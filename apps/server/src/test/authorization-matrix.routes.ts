@@ -1,5 +1,6 @@
 import { XLSX_MIME } from '../modules/catalog/index.js'
 import type { Role } from '../platform/roles.js'
+import { hotlineRouteTable, type HotlineFixtures } from './authorization-matrix.hotline.js'
 
 /**
  * The expectation table of the authorization matrix (authorization-matrix.test.ts): for every
@@ -92,6 +93,32 @@ export interface MatrixContext {
   notice(c: Caller): Promise<string>
   /** A small valid PDF. */
   pdf: Buffer
+  /**
+   * 好差评 fixtures: a new subject rateable by the caller (the suite citizen's for non-applicants),
+   * made through the rating service for a case of the district's department; its kind and ref id.
+   */
+  rateable(c: Caller): Promise<{ kind: string; refId: string }>
+  /** The SMS link token of a new subject of the suite's citizen in the district. */
+  ratingToken(home: Home): Promise<string>
+  /** A rectification (from a 非常不满意) of the district's department, open or answered. */
+  rectification(home: Home, stage: 'open' | 'answered'): Promise<{ id: string; version: number }>
+  /**
+   * 一件事 fixtures on the suite's standing bundle MATRIX (the two districts' standing items, an
+   * optional partner): 'draft' / 'submitted' the caller's own draft (the suite citizen's for
+   * callers who cannot own one: staff and enterprises), with its case group once submitted;
+   * 'invitation' another person's draft with an open invitation; 'joined' such a draft the caller
+   * (an applicant) has joined.
+   */
+  onething(c: Caller, stage: 'draft' | 'submitted' | 'invitation' | 'joined'): Promise<{ id: string; version: number; token?: string; groupId?: string }>
+  /**
+   * Electronic-license fixtures: a new license of the caller (citizen: an ID card; enterprise: a
+   * business license), or of the suite's citizen for anyone else, issued by the district's
+   * department (with its seal); `suspended` on request; `grantTo` shares it (standing) with the
+   * district's department; `request` files that department's pending request to its holder.
+   */
+  license(c: Caller, opts?: { suspended?: boolean; grant?: boolean; request?: boolean }): Promise<{ id: string; code: string; sealId: string; statusListId: string; grantId?: string; requestId?: string; document: unknown }>
+  /** 12345 hotline fixtures (authorization-matrix.hotline.ts). */
+  hotline: HotlineFixtures
 }
 
 export interface MatrixRequest {
@@ -126,8 +153,14 @@ export interface Refusal {
 /** Writers of org and identity admin: platform admins anywhere, data admins within their divisions. */
 const admins: readonly Role[] = ['data_admin', 'platform_admin']
 const NO_INTERACTION = 'no-such-interaction'
+/** E-license wallets: natural persons (by ID number) and enterprises' legal accounts (by credit code). */
+const licenseHolders: readonly Role[] = ['citizen', 'enterprise_agent']
+/** Who manages a department's seals and changes its licenses' status. */
+const licenseIssuers: readonly Role[] = ['department_head', 'data_admin', 'platform_admin']
+/** Department staff who see issued licenses, and ask for and read holders' licenses. */
+const licenseStaff: readonly Role[] = ['department_head', 'data_admin', 'reviewer', 'window_clerk', 'leader', 'platform_admin']
 /** Any staff role (the registries' spatial and economy data). */
-const staff: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader', 'data_admin', 'ops_operator', 'platform_admin']
+const staff: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader', 'data_admin', 'ops_operator', 'platform_admin', 'hotline_operator', 'hotline_admin']
 const PURPOSE = encodeURIComponent('权限矩阵测试')
 /** Catalog editors: heads of the implementing department, data admins within their division, platform admins. */
 const editors: readonly Role[] = ['department_head', 'data_admin', 'platform_admin']
@@ -135,6 +168,11 @@ const applicants: readonly Role[] = ['citizen', 'enterprise_agent']
 /** Roles that handle cases; each action narrows further to the role whose turn it is. */
 const caseStaff: readonly Role[] = ['window_clerk', 'reviewer', 'department_head', 'leader']
 const isApplicant = (c: Caller) => c.roles.some((r) => applicants.includes(r))
+/** 好差评's centre (calls raters back) and everyone at the rectification desk. */
+const ratingCentre: readonly Role[] = ['hotline_operator', 'hotline_admin', 'data_admin']
+const ratingDesk: readonly Role[] = ['department_head', ...ratingCentre]
+/** An enterprise cannot own a person bundle's draft: the draft it is shown is the suite citizen's. */
+const notOwnDraft = (c: Caller): Refusal | undefined => (c.roles.includes('enterprise_agent') ? { status: 404, type: 'onething/draft-not-found' } : undefined)
 const isClerk = (c: Caller) => c.roles.includes('window_clerk')
 const notYourStep: Refusal = { status: 403, type: 'cases/not-your-step' }
 /** Accepting, issuing, delivering and closing are the window's. */
@@ -349,6 +387,7 @@ export const routeTable: Record<string, RouteRule> = {
   'GET /api/catalog/departments': { access: 'public', ok: 200, request: (_x, c) => ({ url: `/api/catalog/departments?divisionCode=${c.home}` }) },
   'GET /api/catalog/versions/{versionId}': { access: 'public', ok: 200, request: (x, c) => ({ url: `/api/catalog/versions/${x.item(c.home).versionId}` }) },
   'POST /api/catalog/items': { access: editors, ok: 201, request: (x, c) => ({ url: '/api/catalog/items', payload: x.newGuide(c.home) }) },
+  'GET /api/catalog/editing': { access: editors, ok: 200, request: () => ({ url: '/api/catalog/editing?status=draft' }) },
   'GET /api/catalog/items/{id}/versions': { access: editors, ok: 200, request: (x, c) => ({ url: `/api/catalog/items/${x.item(c.home).itemId}/versions` }) },
   'GET /api/catalog/items/{id}/draft': {
     access: editors,
@@ -460,6 +499,22 @@ export const routeTable: Record<string, RouteRule> = {
       return { url: `/api/cases/${k.id}/files/${k.fileId}` }
     },
   },
+  // 免提交: the standing item's one material names no license type (422), and no license stands in for it (404).
+  'PUT /api/cases/{id}/materials/{materialCode}/license': {
+    access: applicants,
+    ok: 422,
+    request: async (x, c) => ({ url: `/api/cases/${(await x.ownCase(c, 'draft')).id}/materials/proof/license`, payload: { licenseId: 'lic_matrix' } }),
+  },
+  'DELETE /api/cases/{id}/materials/{materialCode}/license': {
+    access: applicants,
+    ok: 404,
+    request: async (x, c) => ({ url: `/api/cases/${(await x.ownCase(c, 'draft')).id}/materials/proof/license` }),
+  },
+  'GET /api/cases/{id}/materials/{materialCode}/license': {
+    access: caseStaff,
+    ok: 404,
+    request: async (x, c) => ({ url: `/api/cases/${(await x.staffCase(c, 'submitted')).id}/materials/proof/license` }),
+  },
   'GET /api/cases': { access: caseStaff, ok: 200 },
   'GET /api/cases/queues': { access: caseStaff, ok: 200 },
   'GET /api/cases/queues/{queue}': { access: caseStaff, ok: 200, request: () => ({ url: '/api/cases/queues/to_accept' }) },
@@ -562,6 +617,233 @@ export const routeTable: Record<string, RouteRule> = {
     request: async (x, c) => ({ url: `/api/inbox/${await x.notice(c)}/read` }),
   },
   'POST /api/inbox/read-all': { access: 'signed-in', ok: 200 },
+
+  // ---- onething (一件事一次办): bundles are public; drafts are their owner's and joined parties';
+  // enterprises cannot own a person bundle's draft (the suite citizen's is not theirs: not found)
+  'GET /api/onething/bundles': { access: 'public', ok: 200 },
+  'GET /api/onething/bundles/{code}': { access: 'public', ok: 200, request: async (x, c) => (await x.onething(c, 'invitation'), { url: '/api/onething/bundles/MATRIX' }) },
+  'PUT /api/onething/bundles/{code}': {
+    access: admins,
+    ok: 200,
+    request: async (x, c) => (await x.onething(c, 'invitation'), {
+      url: '/api/onething/bundles/MATRIX',
+      payload: { name: '矩阵一件事', summary: '权限矩阵测试', applicableTo: 'person', items: [{ code: x.item('140902').code }, { code: x.item('140981').code }], fields: [{ name: 'note', to: [`${x.item('140902').code}.note`] }], parties: [{ role: 'partner', label: '共同申请人', required: false }] },
+    }),
+  },
+  'POST /api/onething/drafts': {
+    access: applicants,
+    ok: 201,
+    refuse: (c) => (c.roles.includes('enterprise_agent') ? { status: 422, type: 'onething/not-applicable' } : undefined),
+    request: async (x, c) => (await x.onething(c, 'invitation'), { url: '/api/onething/drafts', payload: { bundleCode: 'MATRIX' } }),
+  },
+  'GET /api/onething/drafts': { access: applicants, ok: 200 },
+  'GET /api/onething/drafts/{id}': { access: applicants, ok: 200, refuse: notOwnDraft, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}` }) },
+  'PUT /api/onething/drafts/{id}/answers': {
+    access: applicants,
+    ok: 200,
+    refuse: notOwnDraft,
+    request: async (x, c) => {
+      const d = await x.onething(c, 'draft')
+      return { url: `/api/onething/drafts/${d.id}/answers`, payload: { version: d.version, answers: {} } }
+    },
+  },
+  'PATCH /api/onething/drafts/{id}/fields': {
+    access: applicants,
+    ok: 200,
+    refuse: notOwnDraft,
+    request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/fields`, payload: { changes: [{ field: 'note', value: '权限矩阵', baseVersion: 0 }] } }),
+  },
+  // Without the licenses module wired, no license can be consented to (422 for every applicant).
+  'PUT /api/onething/drafts/{id}/licenses/{licenseType}': {
+    access: applicants,
+    ok: 422,
+    refuse: notOwnDraft,
+    request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/licenses/resident_id_card`, payload: { licenseId: 'lic_matrix' } }),
+  },
+  'DELETE /api/onething/drafts/{id}/licenses/{licenseType}': {
+    access: applicants,
+    ok: 200,
+    refuse: notOwnDraft,
+    request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/licenses/resident_id_card` }),
+  },
+  'POST /api/onething/drafts/{id}/invitations': {
+    access: applicants,
+    ok: 201,
+    refuse: notOwnDraft,
+    request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/invitations`, payload: { role: 'partner' } }),
+  },
+  'POST /api/onething/invitations/{token}/accept': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/invitations/${(await x.onething(c, 'invitation')).token}/accept` }) },
+  'POST /api/onething/drafts/{id}/confirm': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'joined')).id}/confirm` }) },
+  'POST /api/onething/drafts/{id}/decline': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'joined')).id}/decline` }) },
+  'POST /api/onething/drafts/{id}/submit': {
+    access: applicants,
+    ok: 201,
+    refuse: notOwnDraft,
+    request: async (x, c) => {
+      const d = await x.onething(c, 'draft')
+      return { url: `/api/onething/drafts/${d.id}/submit`, payload: { version: d.version } }
+    },
+  },
+  'GET /api/onething/applications': { access: applicants, ok: 200 },
+  'GET /api/onething/applications/{id}': {
+    access: applicants,
+    ok: 200,
+    refuse: (c) => (c.roles.includes('enterprise_agent') ? { status: 404, type: 'cases/not-found' } : undefined),
+    request: async (x, c) => ({ url: `/api/onething/applications/${(await x.onething(c, 'submitted')).groupId}` }),
+  },
+  'GET /api/onething/cases/{caseId}/fill': {
+    access: 'signed-in',
+    ok: 200,
+    refuse: caseInvisible,
+    request: async (x, c) => ({ url: `/api/onething/cases/${(isApplicant(c) ? await x.ownCase(c, 'submitted') : await x.staffCase(c, 'submitted')).id}/fill` }),
+  },
+  'GET /api/onething/metrics': { access: ['department_head', 'leader', 'data_admin', 'platform_admin'], ok: 200 },
+
+  // ---- rating (好差评): tags and aggregated figures are public, as is rating through an SMS link
+  // (the signed token is the credential); raters see their own subjects; department heads answer
+  // their department's rectifications; the centre (hotline operators and admins, data admins) calls back.
+  'GET /api/rating/tags': { access: 'public', ok: 200 },
+  'GET /api/rating/public/stats': { access: 'public', ok: 200 },
+  'GET /api/rating/sms/{token}': { access: 'public', ok: 200, request: async (x, c) => ({ url: `/api/rating/sms/${await x.ratingToken(c.home)}` }) },
+  'POST /api/rating/sms/{token}': {
+    access: 'public',
+    ok: 201,
+    request: async (x, c) => ({ url: `/api/rating/sms/${await x.ratingToken(c.home)}`, payload: { level: 4, tags: ['convenient'] } }),
+  },
+  'GET /api/rating/mine': { access: applicants, ok: 200 },
+  'GET /api/rating/subjects/{kind}/{refId}': {
+    access: applicants,
+    ok: 200,
+    request: async (x, c) => {
+      const s = await x.rateable(c)
+      return { url: `/api/rating/subjects/${s.kind}/${s.refId}` }
+    },
+  },
+  'POST /api/rating/subjects/{kind}/{refId}/rating': {
+    access: applicants,
+    ok: 201,
+    request: async (x, c) => {
+      const s = await x.rateable(c)
+      return { url: `/api/rating/subjects/${s.kind}/${s.refId}/rating`, payload: { level: 5, tags: ['efficient'], comment: '权限矩阵' } }
+    },
+  },
+  'GET /api/rating/rectifications': { access: ratingDesk, ok: 200 },
+  'GET /api/rating/rectifications/{id}': {
+    access: ratingDesk,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/rating/rectifications/${(await x.rectification(c.home, 'open')).id}` }),
+  },
+  'POST /api/rating/rectifications/{id}/answer': {
+    access: ['department_head'],
+    ok: 200,
+    request: async (x, c) => {
+      const r = await x.rectification(c.home, 'open')
+      return { url: `/api/rating/rectifications/${r.id}/answer`, payload: { version: r.version, answer: '已整改(权限矩阵)' } }
+    },
+  },
+  'POST /api/rating/rectifications/{id}/callback': {
+    access: ratingCentre,
+    ok: 200,
+    request: async (x, c) => {
+      const r = await x.rectification(c.home, 'answered')
+      return { url: `/api/rating/rectifications/${r.id}/callback`, payload: { version: r.version, method: 'phone', reached: true, outcome: '已回访' } }
+    },
+  },
+  'GET /api/rating/stats': { access: [...ratingCentre, 'leader', 'platform_admin', 'department_head'], ok: 200 },
+
+  // ---- licenses: public verification; the holder's wallet; issuing departments' seals, status,
+  // imports; departments asking for and reading a holder's license (under the holder's grant).
+  'GET /api/licenses/types': { access: 'public', ok: 200 },
+  'GET /api/licenses/verify/{code}': { access: 'public', ok: 200, request: async (x, c) => ({ url: `/api/licenses/verify/${(await x.license(c)).code}` }) },
+  'POST /api/licenses/verify': { access: 'public', ok: 200, request: async (x, c) => ({ url: '/api/licenses/verify', payload: { document: (await x.license(c)).document } }) },
+  'GET /api/licenses/seals/{id}/image.{format}': { access: 'public', ok: 200, request: async (x, c) => ({ url: `/api/licenses/seals/${(await x.license(c)).sealId}/image.svg` }) },
+  'GET /api/licenses/status-lists/{listId}': { access: 'public', ok: 200, request: async (x, c) => ({ url: `/api/licenses/status-lists/${(await x.license(c)).statusListId}` }) },
+  'GET /api/licenses/issuer/did.json': { access: 'public', ok: 200 },
+  'GET /api/licenses/mine': { access: licenseHolders, ok: 200 },
+  'GET /api/licenses/mine/grants': { access: licenseHolders, ok: 200 },
+  'POST /api/licenses/mine/grants/{grantId}/withdraw': {
+    access: licenseHolders,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/mine/grants/${(await x.license(c, { grant: true })).grantId}/withdraw`, payload: {} }),
+  },
+  'GET /api/licenses/mine/requests': { access: licenseHolders, ok: 200 },
+  'POST /api/licenses/mine/requests/{requestId}/approve': {
+    access: licenseHolders,
+    ok: 200,
+    request: async (x, c) => {
+      const l = await x.license(c, { request: true })
+      return { url: `/api/licenses/mine/requests/${l.requestId}/approve`, payload: { licenseId: l.id, mode: 'single_use' } }
+    },
+  },
+  'POST /api/licenses/mine/requests/{requestId}/deny': {
+    access: licenseHolders,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/mine/requests/${(await x.license(c, { request: true })).requestId}/deny`, payload: {} }),
+  },
+  'GET /api/licenses/mine/uses': { access: licenseHolders, ok: 200 },
+  'GET /api/licenses/mine/{id}': { access: licenseHolders, ok: 200, request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}` }) },
+  'POST /api/licenses/mine/{id}/tokens': {
+    access: licenseHolders,
+    ok: 201,
+    request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}/tokens`, payload: { disclose: [] } }),
+  },
+  'GET /api/licenses/mine/{id}/pdf': { access: licenseHolders, ok: 200, request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}/pdf` }) },
+  'GET /api/licenses/mine/{id}/document': { access: licenseHolders, ok: 200, request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}/document` }) },
+  'GET /api/licenses/mine/{id}/credential': { access: licenseHolders, ok: 200, request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}/credential` }) },
+  'POST /api/licenses/mine/{id}/grants': {
+    access: licenseHolders,
+    ok: 201,
+    request: async (x, c) => ({ url: `/api/licenses/mine/${(await x.license(c)).id}/grants`, payload: { departmentId: x.department(c.home), purpose: '权限矩阵用证', mode: 'standing' } }),
+  },
+  'GET /api/licenses/seals': { access: licenseIssuers, ok: 200 },
+  'POST /api/licenses/seals': { access: licenseIssuers, ok: 201, request: (x, c) => ({ url: '/api/licenses/seals', payload: { departmentId: x.department(c.home), name: x.unique('矩阵电子印章') } }) },
+  'GET /api/licenses/seals/{id}': { access: licenseIssuers, ok: 200, request: async (x, c) => ({ url: `/api/licenses/seals/${(await x.license(c)).sealId}` }) },
+  'PATCH /api/licenses/seals/{id}': {
+    access: licenseIssuers,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/seals/${(await x.license(c)).sealId}`, payload: { name: x.unique('矩阵电子印章') } }),
+  },
+  'GET /api/licenses/issued': { access: licenseStaff, ok: 200 },
+  'GET /api/licenses/issued/{id}': { access: licenseStaff, ok: 200, request: async (x, c) => ({ url: `/api/licenses/issued/${(await x.license(c)).id}` }) },
+  'POST /api/licenses/issued/{id}/revoke': {
+    access: licenseIssuers,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/issued/${(await x.license(c)).id}/revoke`, payload: { reason: '权限矩阵注销' } }),
+  },
+  'POST /api/licenses/issued/{id}/suspend': {
+    access: licenseIssuers,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/issued/${(await x.license(c)).id}/suspend`, payload: { reason: '权限矩阵暂停' } }),
+  },
+  'POST /api/licenses/issued/{id}/reinstate': {
+    access: licenseIssuers,
+    ok: 200,
+    request: async (x, c) => ({ url: `/api/licenses/issued/${(await x.license(c, { suspended: true })).id}/reinstate`, payload: { reason: '权限矩阵恢复' } }),
+  },
+  'POST /api/licenses/imports': {
+    access: licenseIssuers,
+    ok: 201,
+    request: async (x, c) => {
+      await x.license(c)
+      const p = x.newCitizen(c.home)
+      const birth = `${p.idNumber.slice(6, 10)}-${p.idNumber.slice(10, 12)}-${p.idNumber.slice(12, 14)}`
+      const sex = Number(p.idNumber[16]) % 2 ? '男' : '女'
+      return { url: '/api/licenses/imports', payload: { departmentId: x.department(c.home), type: 'resident_id_card', format: 'csv', content: `姓名,身份证号码,性别,出生日期\n${p.name},${p.idNumber},${sex},${birth}\n` } }
+    },
+  },
+  'POST /api/licenses/requests': {
+    access: licenseStaff,
+    ok: 201,
+    request: (x, c) => ({ url: '/api/licenses/requests', payload: { departmentId: x.department(c.home), licenseType: 'resident_id_card', holderIdNumber: x.newCitizen(c.home).idNumber, purpose: '权限矩阵用证' } }),
+  },
+  'GET /api/licenses/requests': { access: licenseStaff, ok: 200, request: (x, c) => ({ url: `/api/licenses/requests?departmentId=${x.department(c.home)}` }) },
+  'POST /api/licenses/reads': {
+    access: licenseStaff,
+    ok: 200,
+    request: async (x, c) => ({ url: '/api/licenses/reads', payload: { licenseId: (await x.license(c, { grant: true })).id, departmentId: x.department(c.home), purpose: '权限矩阵用证' } }),
+  },
+  // ---- 12345 hotline and Open311 (authorization-matrix.hotline.ts) ----------------------------------
+  ...hotlineRouteTable,
 }
 
 /** Routes hidden from the OpenAPI document (the OIDC provider's own, the document itself). */

@@ -11,6 +11,7 @@ import {
   hiddenRoutes, routeTable, type Access, type CaseRef, type Caller, type Home, type MatrixContext, type MatrixRequest, type Refusal, type RouteRule, type StaffStage,
 } from './authorization-matrix.routes.js'
 import { createTestApp } from './harness.js'
+import { createHotlineFixtures } from './authorization-matrix.hotline.js'
 
 /**
  * The authorization matrix (issue 3): every route × every role × (own district, other district,
@@ -82,6 +83,8 @@ const staffSpecs: StaffSpec[] = [
   { key: 'dataAdminOther', label: 'a data admin of 原平市', role: 'data_admin', scope: OTHER, department: OTHER, home: OTHER },
   { key: 'ops', label: 'an ops operator of 忻州市', role: 'ops_operator', scope: '140900', department: 'city', home: OWN },
   { key: 'platformAdmin', label: 'a platform admin', role: 'platform_admin', scope: null, department: 'city', home: OWN },
+  { key: 'rxOperator', label: 'a 12345 hotline operator of 忻州市', role: 'hotline_operator', scope: '140900', department: 'city', home: OWN },
+  { key: 'rxAdmin', label: 'a 12345 hotline admin of 忻州市', role: 'hotline_admin', scope: '140900', department: 'city', home: OWN },
 ]
 
 const personas: Persona[] = [
@@ -108,6 +111,9 @@ const communities: Record<Home, string> = { [OWN]: '', [OTHER]: '' }
 let passwordHash = ''
 let spare = { username: '', password: PASSWORD }
 let checkpointId = ''
+/** The account that owns the 一件事 drafts others are invited to (the enterprise's agent, without a session). */
+let inviterId = ''
+let matrixBundle: Promise<unknown> | undefined
 type RegistryFixtures = ReturnType<MatrixContext['registry']>
 const registryFixtures: Partial<Record<Home, RegistryFixtures>> = {}
 /** The signed-in citizen's own population record. */
@@ -237,6 +243,15 @@ async function staffCase(c: Caller, stage: StaffStage, opts: { withFile?: boolea
 
 const isApplicant = (c: Caller) => c.roles.some((r) => r === 'citizen' || r === 'enterprise_agent')
 
+/** A new subject rateable by the account, as if a case of the district's department had closed. */
+async function ratingSubject(raterId: string, home: Home): Promise<{ refId: string; subjectId: string }> {
+  const refId = ctx.unique('app_matrix_rating_')
+  const { subjectId } = await t.services.rating.recordSubject({
+    kind: 'case', refId, label: refId, raterId, departmentId: departments[home], departmentName: '矩阵部门', divisionCode: home, itemId: null, itemName: null, at: t.clock.now(),
+  })
+  return { refId, subjectId }
+}
+
 async function ownCase(c: Caller, stage: 'draft' | 'submitted' | 'supplement_requested', opts: { withFile?: boolean } = {}): Promise<CaseRef> {
   const applicant = isApplicant(c) ? persona(c.key) : persona('citizen')
   const ref = await draftCase(applicant, standingItems[c.home]!, opts.withFile)
@@ -264,6 +279,9 @@ async function workbookOf(...homes: Home[]): Promise<{ workbook: Buffer; items: 
 }
 
 const ctx: MatrixContext = {
+  hotline: createHotlineFixtures({
+    services: () => t.services, department: (home) => departments[home], community: (home) => communities[home], citizenId: () => persona('citizen').accountId!, unique: (prefix) => ctx.unique(prefix),
+  }),
   department: (home) => departments[home],
   community: (home) => communities[home],
   staff: (home) => persona(home === OWN ? 'clerk' : 'clerkOther').accountId!,
@@ -338,6 +356,66 @@ const ctx: MatrixContext = {
     return n.id
   },
   pdf: PDF,
+  async rateable(c) {
+    const rater = isApplicant(c) ? persona(c.key) : persona('citizen')
+    return { kind: 'case', refId: (await ratingSubject(rater.accountId!, c.home)).refId }
+  },
+  async ratingToken(home) {
+    return t.services.rating.tokenOf((await ratingSubject(persona('citizen').accountId!, home)).subjectId)
+  },
+  async rectification(home, stage) {
+    const citizen = persona('citizen')
+    const s = await ratingSubject(citizen.accountId!, home)
+    const rater = { accountId: citizen.accountId!, sessionId: 'matrix', kind: 'person' as const, name: '张丽', grants: [{ role: 'citizen' as const, divisionCode: home, departmentId: null }] }
+    const view = await t.services.rating.rate(rater, 'case', s.refId, { level: 1, tags: [], channel: 'web' }, {})
+    const r = view.rectification!
+    if (stage === 'open') return { id: r.id, version: 1 }
+    const head = { accountId: 'acc_matrix_head', sessionId: 'matrix', kind: 'staff' as const, name: '矩阵整改', grants: [{ role: 'department_head' as const, divisionCode: home, departmentId: departments[home] }] }
+    return { id: r.id, version: (await t.services.rating.answer(head, r.id, { version: 1, answer: '已整改' }, {})).version }
+  },
+  async license(c, opts = {}) {
+    const { licenses, identity } = t.services
+    const holder = c.roles.includes('citizen') || c.roles.includes('enterprise_agent') ? persona(c.key) : persona('citizen')
+    const accountId = holder.accountId!
+    const entity = holder.roles.includes('enterprise_agent')
+    const me = (await identity.getMe(accountId))!
+    const departmentId = departments[c.home]
+    const l = entity
+      ? await licenses.issue('system', { type: 'business_license', departmentId, holder: { kind: 'entity', id: me.creditCode!, name: me.name }, fields: { entityType: '有限责任公司', legalRepresentative: '张丽', establishedOn: '2020-01-01', address: '忻府区矩阵路1号' } })
+      : await licenses.issue('system', { type: 'resident_id_card', departmentId, holder: { kind: 'person', id: (await identity.revealIdNumber(accountId))!, name: me.name }, fields: { sex: '女', birthDate: '1990-01-01' } })
+    const principal = { accountId, sessionId: 'matrix', kind: (entity ? 'legal' : 'person') as 'legal' | 'person', name: me.name, grants: [{ role: (entity ? 'enterprise_agent' : 'citizen') as Role, divisionCode: c.home, departmentId: null }] }
+    const head = { accountId: 'acc_matrix_lic', sessionId: 'matrix', kind: 'staff' as const, name: '矩阵发证', grants: [{ role: 'department_head' as const, divisionCode: c.home, departmentId }] }
+    if (opts.suspended) await licenses.changeStatus(head, l.id, 'suspend', '权限矩阵')
+    const detail = await licenses.getMine(principal, l.id)
+    const grantId = opts.grant ? (await licenses.shareWith(principal, l.id, { departmentId, purpose: '权限矩阵', mode: 'standing' })).id : undefined
+    const requestId = opts.request
+      ? (await licenses.requestAccess(head, { departmentId, licenseType: l.type, holderAccountId: accountId, purpose: '权限矩阵' })).id
+      : undefined
+    const vcStatus = ((await licenses.credentialOf(principal, l.id)).credentialStatus as { statusListCredential: string }).statusListCredential
+    return { id: l.id, code: detail.verificationCode, sealId: detail.sealId, statusListId: vcStatus.slice(vcStatus.lastIndexOf('/') + 1), grantId, requestId, document: await licenses.documentOf(principal, l.id) }
+  },
+  async onething(c, stage) {
+    const { onething } = t.services
+    const own = standingItems[OWN]!.code
+    matrixBundle ??= onething.putBundle('system', {
+      code: 'MATRIX', name: '矩阵一件事', summary: '权限矩阵测试', applicableTo: 'person', items: [{ code: own }, { code: standingItems[OTHER]!.code }],
+      fields: [{ name: 'note', to: [`${own}.note`] }], parties: [{ role: 'partner', label: '共同申请人', required: false }],
+    })
+    await matrixBundle
+    if (stage === 'draft' || stage === 'submitted') {
+      const owner = isApplicant(c) && !c.roles.includes('enterprise_agent') ? persona(c.key) : persona('citizen')
+      const d = must(await as(owner, 'POST', '/api/onething/drafts', { bundleCode: 'MATRIX' }), 201, 'onething draft')
+      if (stage === 'draft') return { id: d.id, version: d.version }
+      const s = must(await as(owner, 'POST', `/api/onething/drafts/${d.id}/submit`, { version: d.version }), 201, 'onething submit')
+      return { id: d.id, version: s.draft.version, groupId: s.group.id }
+    }
+    const inviter = { accountId: inviterId, sessionId: 'ses_matrix_inviter', kind: 'person' as const, name: '李强', grants: [{ role: 'citizen' as const, divisionCode: OWN, departmentId: null }] }
+    const d = await onething.startDraft(inviter, 'MATRIX')
+    const { token } = await onething.invite(inviter, d.id, { role: 'partner' })
+    if (stage === 'invitation') return { id: d.id, version: d.version, token }
+    if (isApplicant(c)) must(await as(persona(c.key), 'POST', `/api/onething/invitations/${token}/accept`), 200, 'onething accept')
+    return { id: d.id, version: d.version }
+  },
 }
 
 beforeAll(async () => {
@@ -363,6 +441,7 @@ beforeAll(async () => {
   const c = newCitizen(OWN)
   await identity.createPerson('system', { name: '张丽', idNumber: c.idNumber, phone: c.phone, passwordHash })
   const citizenId = (await identity.createPerson('system', { ...newCitizen(OWN), name: '李强' })).id
+  inviterId = citizenId
   const creditCode = generateCreditCode({ divisionCode: OWN, rng })
   await identity.createLegal('system', { name: '忻州市矩阵商贸有限公司', creditCode, agentAccountId: citizenId, passwordHash })
   const s = newCitizen(OWN)

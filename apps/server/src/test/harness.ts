@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import pino from 'pino'
 import { buildApp, type App } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import { createCore } from '../platform/bootstrap.js'
@@ -51,6 +52,20 @@ function pgliteTemplate(): Promise<Blob | undefined> {
   return template
 }
 
+let logDestination: pino.DestinationStream | undefined
+
+/**
+ * Silent by default. YIWANG_TEST_LOG_FILE=<file> (CI) appends every test server's log at info
+ * level (TEST_LOG_LEVEL overrides) to that file for the log scan (cli/log-scan.ts): synchronous
+ * appends of whole lines, so the forked test workers' lines never interleave mid-line.
+ */
+function testLogger() {
+  const file = process.env.YIWANG_TEST_LOG_FILE
+  if (!file) return createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
+  logDestination ??= pino.destination({ dest: file, append: true, mkdir: true, sync: true })
+  return createLogger(process.env.TEST_LOG_LEVEL ?? 'info', logDestination)
+}
+
 export interface TestCore {
   core: Core
   clock: ManualClock
@@ -76,7 +91,7 @@ export async function createTestCore(overrides: Partial<Record<string, string>> 
     clock,
     pgliteDir: 'memory://',
     pgliteTemplate: fresh ? undefined : await pgliteTemplate(),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: testLogger(),
   })
   return {
     core,

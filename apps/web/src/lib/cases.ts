@@ -1,5 +1,6 @@
 import { ApiError } from './api'
 import { i18n } from './i18n'
+import type { LicenseMaterial } from './licenses'
 
 /** Shapes of the catalog (/api/catalog) and cases (/api/cases, /api/inbox) APIs, shared by /m and /work. */
 
@@ -235,7 +236,7 @@ export interface CaseDetail extends CaseSummary {
   applicantMaskedPhone: string | null
   formData: Record<string, unknown>
   reviewSteps: { name: string; role: string }[]
-  materials: { code: string; name: string; requirement: 'required' | 'conditional'; files: CaseFile[] }[]
+  materials: { code: string; name: string; requirement: 'required' | 'conditional'; files: CaseFile[]; license: LicenseMaterial | null }[]
   supplement: {
     items: SupplementItem[]
     message: string | null
@@ -281,8 +282,9 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024
 export function formProblems(problem: { errors?: unknown }): Record<string, string> {
   const out: Record<string, string> = {}
   if (!Array.isArray(problem.errors)) return out
-  for (const e of problem.errors as { field?: unknown; name?: unknown; reason?: unknown }[]) {
-    const field = typeof e.field === 'string' ? e.field : typeof e.name === 'string' ? e.name.replace(/^body\.(formData\.)?/, '') : null
+  for (const e of problem.errors as { name?: unknown; reason?: unknown }[]) {
+    // The platform's field errors: `body.formData.<field>` for form fields, `body.<field>` otherwise.
+    const field = typeof e.name === 'string' ? e.name.replace(/^body\.(formData\.)?/, '') : null
     if (field && typeof e.reason === 'string') out[field] = e.reason
   }
   return out

@@ -10,6 +10,8 @@ export type Role =
   | 'data_admin'
   | 'ops_operator'
   | 'platform_admin'
+  | 'hotline_operator'
+  | 'hotline_admin'
 
 export const roles: readonly Role[] = [
   'citizen',
@@ -21,6 +23,8 @@ export const roles: readonly Role[] = [
   'data_admin',
   'ops_operator',
   'platform_admin',
+  'hotline_operator',
+  'hotline_admin',
 ]
 
 export type AccountKind = 'person' | 'legal' | 'staff'

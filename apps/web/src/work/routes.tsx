@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { lazy, Suspense, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes } from 'react-router'
 import { DeskLogin } from '../lib/desk/DeskLogin'
@@ -13,6 +13,13 @@ import { QueuesPage } from './cases/QueuesPage'
 import { WorkHome } from './home/WorkHome'
 import { isCatalogEditor, WorkNav } from './WorkNav'
 import '../lib/desk/desk.css'
+
+// The 12345 hotline pages load on first visit (each page its own chunk).
+const HotlineRoutes = lazy(() => import('./hotline/routes'))
+// E-license pages (issued licenses, seals, import) likewise.
+const LicensesRoutes = lazy(() => import('./licenses/routes'))
+// 好差评: the rectification desk and the statistics.
+const RatingRoutes = lazy(() => import('./rating/routes'))
 
 /** The staff workbench (/work). */
 export default function WorkApp() {
@@ -42,6 +49,9 @@ function WorkRoutes() {
       <Route path="catalog" element={frame(<RequireEditor><CatalogPage /></RequireEditor>)} />
       <Route path="catalog/new" element={frame(<RequireEditor><NewItemPage /></RequireEditor>)} />
       <Route path="catalog/:id" element={frame(<RequireEditor><ItemEditorPage /></RequireEditor>)} />
+      <Route path="hotline/*" element={frame(<Suspense fallback={null}><HotlineRoutes /></Suspense>)} />
+      <Route path="licenses/*" element={frame(<Suspense fallback={null}><LicensesRoutes /></Suspense>)} />
+      <Route path="rating/*" element={frame(<Suspense fallback={null}><RatingRoutes /></Suspense>)} />
       <Route path="*" element={<Navigate to="/work" replace />} />
     </Routes>
   )

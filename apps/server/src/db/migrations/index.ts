@@ -8,6 +8,13 @@ import * as m0007 from './0007_cases.js'
 import * as m0008 from './0008_registries.js'
 import * as m0009 from './0009_platform_idempotency.js'
 import * as m0010 from './0010_platform_outbox_lease.js'
+import * as m0011 from './0011_cases_catalog_perf.js'
+import * as m0012 from './0012_licenses.js'
+import * as m0014 from './0014_rating.js'
+import * as m0013 from './0013_hotline.js'
+import * as m0015 from './0015_cases_license_materials.js'
+import * as m0016 from './0016_cases_groups.js'
+import * as m0017 from './0017_onething.js'
 
 /** Every migration in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations = {
@@ -21,4 +28,11 @@ export const migrations = {
   '0008_registries': m0008,
   '0009_platform_idempotency': m0009,
   '0010_platform_outbox_lease': m0010,
+  '0011_cases_catalog_perf': m0011,
+  '0012_licenses': m0012,
+  '0013_hotline': m0013,
+  '0014_rating': m0014,
+  '0015_cases_license_materials': m0015,
+  '0016_cases_groups': m0016,
+  '0017_onething': m0017,
 }

@@ -1,5 +1,6 @@
 import { AppError, ConflictError, ForbiddenError, NotFoundError, RuleError } from '../../platform/errors.js'
 import { registerMessages } from '../../platform/i18n.js'
+import type { InvalidParam } from '../../platform/problem.js'
 import zh from './messages/zh-CN.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 
@@ -62,10 +63,15 @@ export interface FormFieldError {
   reason: string
 }
 
-/** Form data does not satisfy the item version's JSON Schema. */
+/**
+ * Form data does not satisfy the item version's JSON Schema. The errors take the platform's
+ * field-error shape (platform/problem.ts: `name` is where, `body.formData.<field>`, the same path a
+ * draft edit or a 补正 sends the field under), so one reader handles every 4xx with field errors.
+ */
 export class InvalidFormError extends RuleError {
   constructor(errors: FormFieldError[]) {
-    super('cases/invalid-form', 'cases.problem.invalid-form', { count: errors.length }, { errors })
+    const invalid: InvalidParam[] = errors.map((e) => ({ name: `body.formData.${e.field}`, code: e.code, reason: e.reason }))
+    super('cases/invalid-form', 'cases.problem.invalid-form', { count: errors.length }, { errors: invalid })
   }
 }
 
@@ -126,5 +132,19 @@ export class FileNotFoundError extends NotFoundError {
 export class NotificationNotFoundError extends NotFoundError {
   constructor() {
     super('cases/notification-not-found', 'cases.problem.notification-not-found')
+  }
+}
+
+/** The material names no license type, so no e-license can stand in for it (免提交 is for license materials only). */
+export class NotLicenseMaterialError extends RuleError {
+  constructor(materialCode: string) {
+    super('cases/not-license-material', 'cases.problem.not-license-material', { materialCode }, { materialCode })
+  }
+}
+
+/** No e-license stands in for this material of the case. */
+export class NoLicenseMaterialError extends NotFoundError {
+  constructor() {
+    super('cases/no-license-material', 'cases.problem.no-license-material')
   }
 }

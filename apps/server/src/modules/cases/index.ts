@@ -2,6 +2,7 @@
 export { casesRoutes } from './routes.js'
 export { createCasesService, type CasesDeps, type CasesService, type CatalogPort, type IdentityPort, type OrgPort, type TransitionInput } from './service.js'
 export { casesEventTypes, type ApplicationEventData } from './events.js'
+export { createCaseGroups, groupStatuses, type CaseGroups, type FillStats, type GroupDetail, type GroupStatus, type GroupSummary, type NewGroup, type NewGroupChild, type SatisfiedMaterial } from './groups.js'
 export { actions, statuses, runningStatuses, terminalStatuses, type Action, type ReviewStep, type Status } from './state.js'
 export { handlingClasses, lights, type HandlingClass, type Light, type Progress } from './deadline.js'
 export { allowedFileTypes, MAX_FILE_BYTES, createDiskStorage, type FileStorage } from './files.js'

@@ -116,12 +116,12 @@ describe('bad input', () => {
     expect(bad.json().type).toBe('urn:yiwang:problem:cases/invalid-form')
     expect(bad.json().errors).toEqual(
       expect.arrayContaining([
-        { field: 'applicantName', code: 'too_short', reason: '内容过短' },
-        { field: 'idNumber', code: 'required', reason: '此项为必填项' },
+        { name: 'body.formData.applicantName', code: 'too_short', reason: '内容过短' },
+        { name: 'body.formData.idNumber', code: 'required', reason: '此项为必填项' },
       ]),
     )
     const en = await call('POST', `/api/cases/${d.id}/submit`, 'citizen', { version: d.version }, { 'accept-language': 'en' })
-    expect(en.json().errors).toEqual(expect.arrayContaining([{ field: 'idNumber', code: 'required', reason: 'This field is required' }]))
+    expect(en.json().errors).toEqual(expect.arrayContaining([{ name: 'body.formData.idNumber', code: 'required', reason: 'This field is required' }]))
   })
 
   it('answers 422 for a transition out of order and 409 for a stale version, changing nothing', async () => {

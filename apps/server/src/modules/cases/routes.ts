@@ -5,6 +5,7 @@ import { principalOf, requireAuth, requireRole } from '../../platform/auth.js'
 import { roles, type Role } from '../../platform/roles.js'
 import { handlingClasses, lights } from './deadline.js'
 import { allowedFileTypes, MAX_FILE_BYTES } from './files.js'
+import { caseLicenseRoutes, licenseMaterialSchema } from './license-routes.js'
 import type { CasesService } from './service.js'
 import { actions, statuses } from './state.js'
 import { deliveryMethods, queues, type ApplicationDetail, type RequestMeta } from './types.js'
@@ -89,7 +90,7 @@ const detailSchema = summarySchema.extend({
   applicantMaskedPhone: z.string().nullable(),
   formData: z.record(z.string(), z.unknown()).describe('In full for the applicant; ID numbers and phones masked for staff unless revealed'),
   reviewSteps: z.array(z.object({ name: z.string(), role: z.enum(roles) })),
-  materials: z.array(z.object({ code: z.string(), name: z.string(), requirement: z.enum(['required', 'conditional']), files: z.array(fileSchema) })),
+  materials: z.array(z.object({ code: z.string(), name: z.string(), requirement: z.enum(['required', 'conditional']), files: z.array(fileSchema), license: licenseMaterialSchema })),
   supplement: z
     .object({
       items: z.array(z.object({ materialCode: z.string().nullable(), field: z.string().nullable(), description: z.string() })),
@@ -502,4 +503,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ cases: CasesService; deadlineJ
     { preHandler: requireAuth, schema: { tags, security, summary: 'Mark every notice read', response: { 200: z.object({ updated: z.number().int() }) } } },
     async (req) => ({ updated: await cases.markAllRead(principalOf(req)) }),
   )
+
+  // ---- 免提交: e-licenses standing in for materials ---------------------------------------------
+  await app.register(caseLicenseRoutes, { cases })
 }

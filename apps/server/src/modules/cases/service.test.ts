@@ -118,7 +118,7 @@ describe('submission', () => {
     const err = await cases.submit(citizen, d.id, { version: d.version }).catch((e: AppError) => e)
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).type).toBe('cases/invalid-form')
-    const fields = ((err as AppError).extensions.errors as { field: string; code: string }[]).map((e) => `${e.field}:${e.code}`)
+    const fields = ((err as AppError).extensions.errors as { name: string; code: string }[]).map((e) => `${e.name.replace('body.formData.', '')}:${e.code}`)
     expect(fields.sort()).toEqual(['applicantName:too_short', 'idNumber:id_number', 'phone:phone', 'scope:not_allowed'])
     expect((await cases.getApplication(citizen, d.id)).status).toBe('draft')
   })

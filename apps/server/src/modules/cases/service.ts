@@ -6,6 +6,7 @@ import type { Core } from '../../platform/core.js'
 import { AppError } from '../../platform/errors.js'
 import { hasMessage, t, type Locale } from '../../platform/i18n.js'
 import { newId } from '../../platform/ids.js'
+import type { NewEvent } from '../../platform/outbox.js'
 import { divisionPrefix, type Principal, type Role } from '../../platform/roles.js'
 import { validateFormData, type CatalogService, type ServiceItemVersion } from '../catalog/index.js'
 import { maskIdNumber, maskPhone, type IdentityService } from '../identity/index.js'
@@ -29,6 +30,7 @@ import {
 } from './errors.js'
 import { casesEvents, type ApplicationEventData } from './events.js'
 import { cleanFileName, createDiskStorage, MAX_FILES_PER_MATERIAL, verifyFileType, type FileStorage } from './files.js'
+import { createLicenseMaterials, type LicensesPort } from './license-materials.js'
 import { actions, awaitedRole, awaitedStep, isPlan, plan, type Action, type Plan, type Position, type Status } from './state.js'
 import {
   createCasesStore,
@@ -66,6 +68,8 @@ export interface CasesDeps extends Pick<Core, 'db' | 'clock' | 'calendar' | 'aud
   catalog: CatalogPort
   org: OrgPort
   identity: IdentityPort
+  /** E-licenses standing in for materials (免提交); wired in services.ts. */
+  licenses?: LicensesPort
   /** Where uploads go; defaults to DATA_DIR/files. */
   storage?: FileStorage
 }
@@ -363,9 +367,9 @@ export function createCasesService(deps: CasesDeps) {
     return t(locale, `cases.notice.${n.kind}`, params)
   }
 
-  /** A notice to the applicant, in the same transaction, plus an event an SMS adapter can send on. */
-  async function notify(trx: Db, r: ApplicationRow, kind: string, params: Record<string, unknown>): Promise<void> {
-    const row: NotificationRow = {
+  /** A notice to the applicant about case `r` (not yet written). */
+  function noticeFor(r: Pick<ApplicationRow, 'id' | 'applicant_id' | 'number' | 'item_name'>, kind: string, params: Record<string, unknown>): NotificationRow {
+    return {
       id: newId('ntf'),
       account_id: r.applicant_id,
       application_id: r.id,
@@ -374,8 +378,18 @@ export function createCasesService(deps: CasesDeps) {
       created_at: clock.now(),
       read_at: null,
     }
+  }
+
+  /** The event an SMS adapter sends a notice on. */
+  function noticeEvent(n: NotificationRow) {
+    return casesEvents.notificationCreated({ notificationId: n.id, accountId: n.account_id, applicationId: n.application_id, kind: n.kind, text: noticeText(n, 'zh-CN') })
+  }
+
+  /** A notice to the applicant, in the same transaction, plus an event an SMS adapter can send on. */
+  async function notify(trx: Db, r: ApplicationRow, kind: string, params: Record<string, unknown>): Promise<void> {
+    const row = noticeFor(r, kind, params)
     await createCasesStore(trx).insertNotification(row)
-    await outbox.add(trx, casesEvents.notificationCreated({ notificationId: row.id, accountId: r.applicant_id, applicationId: r.id, kind, text: noticeText(row, 'zh-CN') }))
+    await outbox.add(trx, noticeEvent(row))
   }
 
   function formIssues(version: ServiceItemVersion, data: Record<string, unknown>, locale: Locale = 'zh-CN') {
@@ -391,6 +405,7 @@ export function createCasesService(deps: CasesDeps) {
   async function missingMaterials(trx: Db, r: ApplicationRow): Promise<{ code: string; name: string }[]> {
     const files = await createCasesStore(trx).filesOf(r.id)
     const have = new Set(files.map((f) => f.material_key))
+    for (const code of await licenseMaterials.codesIn(trx, r.id)) have.add(code)
     return r.materials.filter((m) => m.requirement === 'required' && !have.has(m.code)).map((m) => ({ code: m.code, name: m.name }))
   }
 
@@ -402,6 +417,24 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   // --- the one transition routine ----------------------------------------------------------
+
+  const caseNumber = (divisionCode: string, day: string, seq: number) => `${divisionCode}${day.replaceAll('-', '')}${String(seq).padStart(6, '0')}`
+
+  /**
+   * The case number for a submission that will pass, taken before its transaction in a statement
+   * of its own: the division's day counter is one row every submission of that division updates,
+   * and inside the transaction its lock was held until commit, which made submissions queue on it.
+   * A submission that would fail anyway takes none; one that fails after all (a race with another
+   * change to the case) leaves a gap in the day's numbers, and the transaction numbers it itself
+   * when the day turned in between.
+   */
+  async function numberAhead(by: Principal, pre: ApplicationRow, version: ServiceItemVersion, input: TransitionInput, meta: RequestMeta): Promise<{ day: string; number: string } | null> {
+    if (pre.number || pre.status !== 'draft' || pre.version !== input.version || !isApplicant(by, pre)) return null
+    if (formIssues(version, pre.form_data, meta.locale).length) return null
+    if ((await missingMaterials(db, pre)).length) return null
+    const day = chinaDate(clock.now())
+    return { day, number: caseNumber(pre.division_code, day, await store.nextSequence(pre.division_code, day)) }
+  }
 
   interface Outcome {
     row: ApplicationRow
@@ -415,9 +448,11 @@ export function createCasesService(deps: CasesDeps) {
     // Everything read from other modules is read before the transaction (see visibleIn).
     const reach = reachIn ?? (await reachOf(by))
     let itemVersion: ServiceItemVersion | null = null
+    let numbered: { day: string; number: string } | null = null
     if (action === 'submit' || action === 'supplement') {
       const pre = await store.getApplication(id)
       if (pre) itemVersion = await versionById(pre.item_version_id)
+      if (action === 'submit' && pre && itemVersion) numbered = await numberAhead(by, pre, itemVersion, input, meta)
     }
     const run = async (trx: Db): Promise<Outcome> => {
       const s = createCasesStore(trx)
@@ -466,8 +501,7 @@ export function createCasesService(deps: CasesDeps) {
           changes.submitted_at = now
           if (!row.number) {
             const day = chinaDate(now)
-            const seq = await s.nextSequence(row.division_code, day)
-            changes.number = `${row.division_code}${day.replaceAll('-', '')}${String(seq).padStart(6, '0')}`
+            changes.number = numbered?.day === day ? numbered.number : caseNumber(row.division_code, day, await s.nextSequence(row.division_code, day))
           }
           break
         }
@@ -527,24 +561,42 @@ export function createCasesService(deps: CasesDeps) {
           break
       }
 
-      const updated = await s.updateApplication(row.id, row.version, changes)
-      if (!updated) throw new StaleCaseError(row.version + 1)
       const actorRole = p.performer.kind === 'applicant' ? (by.kind === 'legal' ? 'enterprise_agent' : 'citizen') : (p.performer.roles.find((r) => roles.has(r)) ?? null)
-      await s.insertTransition({
-        id: newId('ctr'),
-        application_id: row.id,
-        action,
-        from_status: row.status,
-        to_status: updated.status,
-        review_step: p.step,
-        step_name: p.step !== null ? (row.review_steps[p.step]?.name ?? null) : null,
-        actor_id: by.accountId,
-        actor_name: by.name,
-        actor_role: actorRole,
-        opinion: input.opinion ?? input.note ?? input.message ?? null,
-        detail,
-        at: now,
-      })
+      // Few round trips while the case row is locked: the change, its timeline entry and the
+      // notice in one statement, both events in another, the audit record (and ledger) last.
+      const number = changes.number ?? row.number
+      const toStatus = p.to.status
+      // A case of a group (一件事) is announced by the group (groups.ts), once, not per department
+      // (a transition never changes the group).
+      const grouped = !!(row as { group_id?: string | null }).group_id
+      const notification = toStatus !== row.status && !grouped ? noticeFor({ ...row, number }, action === 'supplement' ? 'supplemented' : toStatus, notice) : null
+      const updated = await s.applyTransition(
+        row.id,
+        row.version,
+        changes,
+        {
+          id: newId('ctr'),
+          application_id: row.id,
+          action,
+          from_status: row.status,
+          to_status: toStatus,
+          review_step: p.step,
+          step_name: p.step !== null ? (row.review_steps[p.step]?.name ?? null) : null,
+          actor_id: by.accountId,
+          actor_name: by.name,
+          actor_role: actorRole,
+          opinion: input.opinion ?? input.note ?? input.message ?? null,
+          detail,
+          at: now,
+        },
+        notification,
+      )
+      if (!updated) throw new StaleCaseError(row.version + 1)
+      const events: NewEvent[] = [casesEvents.transitioned(action, eventData(updated, row.status, by.accountId))]
+      if (notification) events.push(noticeEvent(notification))
+      await outbox.addAll(trx, events)
+      // Last: a decision's ledger entry holds the ledger head's lock until commit, so it is the
+      // final statement before COMMIT (every other decision waits on that lock).
       await audit.record(trx, actorOf(by, meta), {
         action: `cases.application.${pastTense[action]}`,
         targetType: 'application',
@@ -553,8 +605,6 @@ export function createCasesService(deps: CasesDeps) {
         detail: { number: updated.number, from: row.status, to: updated.status, step: p.step, role: actorRole, ...detail },
         security: ledgered.has(action),
       })
-      await outbox.add(trx, casesEvents.transitioned(action, eventData(updated, row.status, by.accountId)))
-      if (updated.status !== row.status) await notify(trx, updated, action === 'supplement' ? 'supplemented' : updated.status, notice)
       return { row: updated }
     }
     return withEvents(run)
@@ -562,11 +612,12 @@ export function createCasesService(deps: CasesDeps) {
 
   async function detailOf(by: Principal, r: ApplicationRow, own: boolean, roles: Set<Role>, reveal: boolean): Promise<ApplicationDetail> {
     const s = store
-    const [files, transitions, version, applicant] = await Promise.all([
+    const [files, transitions, version, applicant, licensed] = await Promise.all([
       s.filesOf(r.id),
       s.transitionsOf(r.id),
       own ? Promise.resolve(null) : versionById(r.item_version_id),
       own ? Promise.resolve(null) : identity.getMe(r.applicant_id),
+      licenseMaterials.viewsOf(r.id),
     ])
     const sensitive = new Map<string, 'idNumber' | 'phone'>()
     for (const l of version?.guide.form?.layout ?? []) if (l.widget === 'idNumber' || l.widget === 'phone') sensitive.set(l.field, l.widget)
@@ -585,7 +636,7 @@ export function createCasesService(deps: CasesDeps) {
       revealed: !own && reveal,
       formData: own || reveal ? r.form_data : maskFormData(r.form_data, sensitive),
       reviewSteps: r.review_steps,
-      materials: r.materials.map((m) => ({ ...m, files: files.filter((f) => f.material_key === m.code).map(toFileView) })),
+      materials: r.materials.map((m) => ({ ...m, files: files.filter((f) => f.material_key === m.code).map(toFileView), license: licensed.get(m.code) ?? null })),
       supplement: r.supplement,
       decision: r.decision,
       result: r.result,
@@ -627,7 +678,24 @@ export function createCasesService(deps: CasesDeps) {
     return row
   }
 
+  const licenseMaterials = createLicenseMaterials({
+    db,
+    clock,
+    audit,
+    licenses: deps.licenses,
+    getApplication: (id) => store.getApplication(id),
+    getApplicationForUpdate: (trx, id) => createCasesStore(trx).getApplicationForUpdate(id),
+    versionById: (id) => versionById(id),
+    visible,
+    actorOf,
+  })
+
   const service = {
+    /** 免提交: an e-license stands in for a material (license-materials.ts). */
+    attachLicense: licenseMaterials.attachLicense,
+    detachLicense: licenseMaterials.detachLicense,
+    readLicense: licenseMaterials.readLicense,
+
     /**
      * Starts a draft for the published version of an item (by version id, item id or code).
      * @throws UnknownItemError, ItemVersionNotPublishedError, NotApplicableError

@@ -217,6 +217,36 @@ export function createCasesStore(handle: Db) {
         .executeTakeFirst()) as ApplicationRow | undefined
     },
 
+    /**
+     * A transition's writes to this schema in one statement: the change (if the version is still
+     * `expected`), its timeline entry and the applicant's notice. Returns the new row, or
+     * undefined when stale (the caller then rolls the transaction back, entries included).
+     */
+    async applyTransition(id: string, expected: number, changes: Updateable<ApplicationTable>, entry: TransitionRow, notice: NotificationRow | null): Promise<ApplicationRow | undefined> {
+      const sets = Object.entries(encode(changes as Record<string, unknown>))
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => sql`${sql.ref(k)} = ${v}`)
+      sets.push(sql`version = ${expected + 1}`)
+      const e = entry
+      const r = await sql<ApplicationRow>`
+        with upd as (
+          update cases.application set ${sql.join(sets)} where id = ${id} and version = ${expected} returning *
+        ), entry as (
+          insert into cases.transition (id, application_id, action, from_status, to_status, review_step, step_name, actor_id, actor_name, actor_role, opinion, detail, at)
+          values (${e.id}, ${e.application_id}, ${e.action}, ${e.from_status}, ${e.to_status}, ${e.review_step}, ${e.step_name}, ${e.actor_id},
+            ${e.actor_name}, ${e.actor_role}, ${e.opinion}, ${jsonb(e.detail)}, ${e.at})
+        )${
+          notice
+            ? sql`, notice as (
+          insert into cases.notification (id, account_id, application_id, kind, params, created_at, read_at)
+          values (${notice.id}, ${notice.account_id}, ${notice.application_id}, ${notice.kind}, ${jsonb(notice.params)}, ${notice.created_at}, ${notice.read_at})
+        )`
+            : sql``
+        }
+        select * from upd`.execute(db)
+      return r.rows[0]
+    },
+
     /** The next number of a division's day, race-free: the upsert takes the counter row's lock. */
     async nextSequence(divisionCode: string, day: string): Promise<number> {
       const r = await sql<{ last: number }>`

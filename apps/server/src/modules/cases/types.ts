@@ -3,6 +3,7 @@ import type { Role } from '../../platform/roles.js'
 import type { HandlingClass, Progress } from './deadline.js'
 import type { Action, ReviewStep, Status } from './state.js'
 import type { DecisionRecord, DeliveryRecord, ResultRecord, SupplementNotice } from './store.js'
+import type { LicenseMaterialView } from './license-materials.js'
 
 /** Domain types of the cases module; others import them through index.ts. */
 
@@ -71,6 +72,8 @@ export interface MaterialView {
   name: string
   requirement: 'required' | 'conditional'
   files: FileView[]
+  /** The applicant's e-license standing in for an upload (免提交), or null. */
+  license: LicenseMaterialView | null
 }
 
 export interface TimelineEntry {

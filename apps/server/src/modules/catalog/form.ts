@@ -41,6 +41,20 @@ const jsonSchemaSchema = z.strictObject({
   additionalProperties: z.literal(false).optional(),
 })
 
+/**
+ * Where a field's value can be prefilled from, declared per field (never guessed): the signed-in
+ * person's or enterprise's base-registry record, or a field of one of their valid e-licenses.
+ * `party` names whose record it is when several people apply together (default: the applicant).
+ */
+export const prefillSourceSchema = z.strictObject({
+  source: z
+    .string()
+    .regex(/^(person\.(name|idNumber|phone|address|birthDate|sex|ethnicity)|household\.(address|number)|entity\.(name|creditCode|address|legalRepresentative|type|businessScope)|license\.[a-z][a-z0-9_]{1,49}\.[a-zA-Z][a-zA-Z0-9_]{0,49})$/)
+    .describe("e.g. person.name, household.address, entity.creditCode, license.business_license.number"),
+  party: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/).optional().describe('Whose record, when several people apply together'),
+})
+export type PrefillSource = z.output<typeof prefillSourceSchema>
+
 const layoutEntrySchema = z.strictObject({
   field: fieldName,
   widget: z.enum(widgets),
@@ -50,6 +64,7 @@ const layoutEntrySchema = z.strictObject({
   section: z.string().trim().max(50).optional(),
   options: z.array(z.strictObject({ value: scalar, label: z.string().trim().min(1).max(100) })).max(200).optional(),
   accept: z.array(z.string().regex(/^(\.[a-z0-9]{1,10}|[a-z]+\/[a-z0-9.+*-]+)$/)).max(20).optional().describe('File types for file widgets'),
+  prefill: prefillSourceSchema.optional().describe('Prefill (免填): where the value comes from for a signed-in applicant'),
 })
 export type LayoutEntry = z.output<typeof layoutEntrySchema>
 

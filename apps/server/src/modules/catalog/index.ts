@@ -48,5 +48,5 @@ export {
   type StepRole,
   type ThemeCode,
 } from './model.js'
-export { validateFormData, widgets, type FormDataIssue, type FormDefinition, type FormProperty, type LayoutEntry, type Widget } from './form.js'
+export { prefillSourceSchema, validateFormData, widgets, type FormDataIssue, type FormDefinition, type FormProperty, type LayoutEntry, type PrefillSource, type Widget } from './form.js'
 export type { ImportError } from './errors.js'

@@ -149,6 +149,32 @@ describe('editing', () => {
     expect((await t.app.inject({ url: '/api/catalog/items/QR00101000/versions' })).statusCode).toBe(401)
   })
 
+  it('lists to its editors the items they may edit, drafts never published included', async () => {
+    const name = '编辑列表测试许可'
+    const created = await t.app.inject({ method: 'POST', url: '/api/catalog/items', headers: as('approvalHead'), payload: newItem({ name }) })
+    expect(created.statusCode).toBe(201)
+    const { itemId, code } = created.json() as { itemId: string; code: string }
+    // Never published: the public search does not know it; its editors' listing does.
+    expect((await t.app.inject({ url: `/api/catalog/items?q=${q(name)}` })).json().items.map((i: { id: string }) => i.id)).not.toContain(itemId)
+    const mine = await t.app.inject({ url: '/api/catalog/editing?status=unpublished', headers: as('approvalHead') })
+    expect(mine.statusCode).toBe(200)
+    expect(mine.json().items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: itemId, code, name, publishedVersion: null, draft: expect.objectContaining({ version: 1, revision: 1 }) })]),
+    )
+    const own = await t.app.inject({ url: '/api/catalog/editing?pageSize=100', headers: as('approvalHead') })
+    const approval = departments.get('忻州市行政审批服务管理局')
+    expect(own.json().items.every((i: { departmentId: string }) => i.departmentId === approval)).toBe(true)
+    expect((await t.app.inject({ url: `/api/catalog/editing?q=${q(name)}`, headers: as('cityData') })).json()).toMatchObject({ total: 1, items: [{ id: itemId }] })
+    // Outside their scope: another department's head, a district's data admin; not editors at all: 403.
+    expect((await t.app.inject({ url: `/api/catalog/editing?q=${q(name)}`, headers: as('policeHead') })).json().total).toBe(0)
+    expect((await t.app.inject({ url: `/api/catalog/editing?q=${q(name)}`, headers: as('xinfuData') })).json().total).toBe(0)
+    expect((await t.app.inject({ url: '/api/catalog/editing', headers: as('clerk') })).statusCode).toBe(403)
+    expect((await t.app.inject({ url: '/api/catalog/editing?status=whatever', headers: as('admin') })).statusCode).toBe(400)
+    const published = await t.app.inject({ url: '/api/catalog/editing?status=published&pageSize=5', headers: as('admin') })
+    expect(published.json().total).toBeGreaterThan(50)
+    expect(published.json().items.every((i: { publishedVersion: number | null }) => i.publishedVersion !== null)).toBe(true)
+  })
+
   it('answers 400 for malformed bodies, and names broken guide rules in the asked language', async () => {
     const missing = await t.app.inject({ method: 'POST', url: '/api/catalog/items', headers: as('admin'), payload: { ...newItem(), name: undefined, extra: 1 } })
     expect(missing.statusCode).toBe(400)
@@ -286,12 +312,34 @@ describe('spreadsheets', () => {
     expect((await sql<{ n: number }>`select count(*)::int as n from catalog.item_version`.execute(t.core.db)).rows[0]!.n).toBe(before.rows[0]!.n)
   })
 
-  it('reports rows outside a district admin scope', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { ...as('xinfuData'), 'content-type': XLSX_MIME }, payload: await exportWorkbook() })
-    expect(res.statusCode).toBe(422)
-    const errors = res.json().errors as { code: string; message: string }[]
-    expect(errors.length).toBeGreaterThan(50)
-    expect(errors.every((e) => e.code === 'out-of-scope' && e.message === '无权维护该部门或区划的事项')).toBe(true)
+  it('lets a district admin re-import the whole export, rejecting only changed rows outside their scope', async () => {
+    const whole = await exportWorkbook()
+    const same = await t.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { ...as('xinfuData'), 'content-type': XLSX_MIME }, payload: whole })
+    expect(same.statusCode).toBe(200)
+    expect(same.json()).toMatchObject({ created: 0, updated: 0 })
+    expect(same.json().unchanged).toBeGreaterThan(50)
+
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(whole as unknown as ArrayBuffer)
+    const items = wb.getWorksheet('事项')!
+    const headers = items.getRow(1).values as string[]
+    const division = headers.indexOf('实施区划代码')
+    let outside = 0
+    items.eachRow((row, n) => {
+      if (n > 1 && !outside && !String(row.getCell(division).value).startsWith('140902')) outside = n
+    })
+    expect(outside).toBeGreaterThan(1)
+    items.getRow(outside).getCell(headers.indexOf('办理时间')).value = '工作日 9:00-12:00'
+    const before = await sql<{ n: number }>`select count(*)::int as n from catalog.item_version`.execute(t.core.db)
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/catalog/import',
+      headers: { ...as('xinfuData'), 'content-type': XLSX_MIME },
+      payload: Buffer.from(await wb.xlsx.writeBuffer()),
+    })
+    expect(changed.statusCode).toBe(422)
+    expect(changed.json().errors).toEqual([expect.objectContaining({ sheet: '事项', row: outside, code: 'out-of-scope', message: '无权维护该部门或区划的事项' })])
+    expect((await sql<{ n: number }>`select count(*)::int as n from catalog.item_version`.execute(t.core.db)).rows[0]!.n).toBe(before.rows[0]!.n)
   })
 
   it('refuses a non-workbook, a wrong media type, an oversize body and a stranger', async () => {

@@ -5,11 +5,12 @@ import { actorOf } from '../../platform/audit.js'
 import { requireRole } from '../../platform/auth.js'
 import { AppError, OutOfScopeError, UnauthenticatedError } from '../../platform/errors.js'
 import { t } from '../../platform/i18n.js'
-import { divisionCovers, staffRoles, type Principal } from '../../platform/roles.js'
+import { divisionCovers, divisionPrefix, staffRoles, type Principal } from '../../platform/roles.js'
 import { BadWorkbookError, InvalidGuideError, ItemNotFoundError, NoDraftError, VersionNotFoundError } from './errors.js'
 import { FORM_MAX_CHARS } from './form.js'
 import { audiences, divisionCodeSchema, guideFields, handlingClasses, itemCodeSchema, itemTypes, serviceModes, themeCodes } from './model.js'
 import type { CatalogService, EditOptions, ItemScope } from './service.js'
+import type { EditorScope } from './types.js'
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Largest workbook accepted (a whole city's catalog with forms is well under 2 MB). */
@@ -91,6 +92,18 @@ const hitSchema = z.object({
   matchedTerms: z.array(z.string()).describe('Query words and synonyms found in the name or keywords'),
   highlights: z.array(z.object({ start: z.number().int(), end: z.number().int() })).describe('[start, end) of matches in the name'),
 })
+const editableSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  type: z.enum(itemTypes),
+  departmentId: z.string(),
+  departmentName: z.string(),
+  divisionCode: z.string(),
+  publishedVersion: z.number().int().nullable().describe('null: never published'),
+  draft: z.object({ versionId: z.string(), version: z.number().int(), revision: z.number().int(), updatedAt: z.date() }).nullable(),
+  updatedAt: z.date(),
+})
 const importError = z.object({
   sheet: z.string(),
   row: z.number().int().nullable(),
@@ -117,6 +130,17 @@ export function canEdit(p: Principal | null, scope: ItemScope): boolean {
     if (g.role === 'department_head') return g.departmentId === scope.departmentId && divisionCovers(g.divisionCode, scope.divisionCode)
     return false
   })
+}
+
+/** Where the caller may edit, as the listing filters it (null: everywhere); mirrors canEdit. */
+function editorScopes(p: Principal): EditorScope[] | null {
+  const scopes: EditorScope[] = []
+  for (const g of p.grants) {
+    if ((g.role === 'platform_admin' || g.role === 'data_admin') && g.divisionCode === null) return null
+    if (g.role === 'platform_admin' || g.role === 'data_admin') scopes.push({ divisionPrefix: divisionPrefix(g.divisionCode!), departmentId: null })
+    else if (g.role === 'department_head' && g.departmentId) scopes.push({ divisionPrefix: g.divisionCode === null ? '' : divisionPrefix(g.divisionCode), departmentId: g.departmentId })
+  }
+  return scopes
 }
 
 function inScope(req: FastifyRequest): EditOptions {
@@ -242,6 +266,26 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
       if (!version || (version.status === 'draft' && !canEdit(req.principal, version.guide))) throw new VersionNotFoundError()
       return version
     },
+  )
+
+  app.get(
+    '/editing',
+    {
+      preHandler: editors,
+      schema: {
+        tags,
+        security,
+        summary: 'Items the caller may edit, drafts never published included; most recently changed first',
+        querystring: z.object({
+          q: z.string().trim().max(50).optional().describe('Part of the name or code'),
+          status: z.enum(['draft', 'published', 'unpublished']).optional().describe('draft: has an open draft; unpublished: never published'),
+          departmentId: z.string().min(1).max(64).optional(),
+          ...pageQuery,
+        }),
+        response: { 200: z.object({ items: z.array(editableSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }) },
+      },
+    },
+    async (req) => catalog.listEditable(editorScopes(req.principal!), req.query),
   )
 
   app.get(

@@ -38,10 +38,14 @@ import {
   type GuideIssue,
   type ServiceItemGuide,
 } from './model.js'
+import { createPopularity } from './popularity.js'
 import { createCatalogStore, type ItemRow, type Projection, type SearchRow, type VersionRow, type VersionWithCode } from './store.js'
 import { asPinyinQuery, highlightRanges, indexTokens, phraseWords, pinyinHighlight, pinyinKeys, pinyinOf, queryTerms, tsqueryLiteral, tsvectorLiteral } from './text.js'
 import type {
   DepartmentCount,
+  EditableItem,
+  EditableQuery,
+  EditorScope,
   ImportResult,
   Paginated,
   SearchHit,
@@ -183,14 +187,23 @@ function projectionOf(versionId: string, g: ServiceItemGuide, departmentName: st
   }
 }
 
+/** Whether two guides say the same (as stored: JSON, so undefined members and Date objects compare as the database keeps them). */
+function sameGuide(a: ServiceItemGuide, b: ServiceItemGuide): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)))
+}
+
 /**
  * Service items (事项): versioned 办事指南, themes, Chinese search, Excel import/export.
  * Every write runs in one transaction with its audit record and outbox event; publishing is also
  * written to the ledger (catalog actions are on the ledger, design.md).
  */
-export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' | 'outbox'> & { org: OrgService }) {
+export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' | 'outbox'> & Partial<Pick<Core, 'logger'>> & { org: OrgService }) {
   const { db, clock, audit, outbox, org } = deps
   const store = createCatalogStore(db)
+  const popularity = createPopularity({
+    logger: deps.logger,
+    write: (counts) => store.addCounts([...counts].map(([id, c]) => ({ id, ...c }))),
+  })
 
   /**
    * Department names, as org has them now (display and spreadsheets must follow renames). Kept
@@ -336,7 +349,7 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
       for (const e of entries) {
         let item = existing.get(e.code)
         const current = item ? published.get(item.id) : undefined
-        if (current && isDeepStrictEqual(JSON.parse(JSON.stringify(current.guide)), JSON.parse(JSON.stringify(e.guide)))) {
+        if (current && sameGuide(current.guide, e.guide)) {
           result.unchanged++
           continue
         }
@@ -394,6 +407,8 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
         divisionCode: query.divisionCode,
       }
       const paging = { limit: pageSize, offset: (page - 1) * pageSize }
+      // Counts recorded so far rank and show in this answer.
+      if (popularity.size) await popularity.flush()
       const q = query.q?.trim() ?? ''
       if (!q) {
         const rows = await store.browse(filter, paging)
@@ -480,6 +495,36 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
       return row ? { itemId: item.id, ...scopeOf(row.guide) } : null
     },
 
+    /**
+     * Items the caller may edit (`scopes`, null for everywhere), drafts of items never published
+     * included (the public search knows only published ones), most recently changed first.
+     */
+    async listEditable(scopes: EditorScope[] | null, query: EditableQuery = {}): Promise<Paginated<EditableItem>> {
+      const page = query.page ?? 1
+      const pageSize = query.pageSize ?? 20
+      const q = query.q?.trim()
+      const rows = await store.listEditable(scopes, { q: q || undefined, status: query.status, departmentId: query.departmentId }, { limit: pageSize, offset: (page - 1) * pageSize })
+      const total = rows[0] ? Number(rows[0].total) : page > 1 ? ((await store.listEditable(scopes, { q: q || undefined, status: query.status, departmentId: query.departmentId }, { limit: 1, offset: 0 }))[0]?.total ?? 0) : 0
+      const current = await namesFor(rows)
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          code: r.code,
+          name: r.name,
+          type: r.type as EditableItem['type'],
+          departmentId: r.department_id,
+          departmentName: current.get(r.department_id) ?? r.department_name ?? '',
+          divisionCode: r.division_code,
+          publishedVersion: r.published_version,
+          draft: r.draft_id ? { versionId: r.draft_id, version: r.draft_version!, revision: r.draft_revision!, updatedAt: new Date(r.draft_updated_at!) } : null,
+          updatedAt: new Date(r.updated_at),
+        })),
+        total: Number(total),
+        page,
+        pageSize,
+      }
+    },
+
     /** Every theme with how many published items it has (filters as in search). */
     async listThemes(filter: Pick<SearchQuery, 'applicableTo' | 'divisionCode'> = {}): Promise<ThemeCount[]> {
       const counts = new Map((await store.themeCounts(filter)).map((c) => [c.theme, c.n]))
@@ -500,13 +545,19 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
 
     /** Counts a reading of an item's guide (popularity). */
     async recordView(itemId: string): Promise<void> {
-      await store.bumpViews(itemId)
+      popularity.add(itemId, 'views')
     },
 
-    /** Counts an application filed for an item (popularity); the cases module calls it on submission. */
+    /**
+     * Counts an application filed for an item (popularity); the cases module calls it on
+     * submission. Written in batches (popularity.ts); searches see it at once.
+     */
     async recordApplication(itemId: string): Promise<void> {
-      await store.bumpApplications(itemId)
+      popularity.add(itemId, 'applications')
     },
+
+    /** Writes popularity counts still held in memory (searches do this themselves; shutdown and tests may). */
+    flushPopularity: () => popularity.flush(),
 
     // ---- editing ------------------------------------------------------------------------------
 
@@ -788,14 +839,19 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
           }
         } catch (err) {
           if (err instanceof AppError && err.status === 403) {
-            failAt(['code'], 'catalog.import.out-of-scope')
+            // A department head re-importing the whole city's export: rows of other departments
+            // pass when they are exactly what is published (they change nothing); only a changed
+            // row outside the caller's scope is an error.
+            const published = known ? await store.versionWithStatus(known.id, 'published') : undefined
+            if (published && sameGuide(published.guide, guide)) ready.push({ code: item.code, guide, departmentName: resolved.departmentName })
+            else failAt(['code'], 'catalog.import.out-of-scope')
             continue
           }
           throw err
         }
         if (known && (await store.versionWithStatus(known.id, 'draft'))) {
           const published = await store.versionWithStatus(known.id, 'published')
-          if (!published || !isDeepStrictEqual(JSON.parse(JSON.stringify(published.guide)), JSON.parse(JSON.stringify(guide)))) {
+          if (!published || !sameGuide(published.guide, guide)) {
             failAt(['code'], 'catalog.import.draft-pending')
             continue
           }

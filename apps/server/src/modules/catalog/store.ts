@@ -123,6 +123,20 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, '\\$&')
 }
 
+/** A tsquery for a name containing one or two characters: the bigram itself, or any gram starting with the character. */
+function gramQuery(chars: string[]): string {
+  const quoted = `'${chars.join('').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+  return chars.length === 1 ? `${quoted}:*` : quoted
+}
+
+/** Every substring of a (short) query, the empty one included. */
+function substrings(text: string): string[] {
+  const chars = [...text]
+  const out = new Set<string>([''])
+  for (let i = 0; i < chars.length; i++) for (let j = i + 1; j <= chars.length; j++) out.add(chars.slice(i, j).join(''))
+  return [...out]
+}
+
 /** The division itself and its ancestors (GB/T 2260 prefixes), e.g. 140902 → 140000, 140900, 140902. */
 function ancestorsOf(code: string): string[] {
   const out = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code.slice(0, 6)]
@@ -264,18 +278,27 @@ export function createCatalogStore(handle: Db) {
         where id = ${itemId}`.execute(db)
     },
 
-    /** Published items matching the query, best first, with the total in every row. */
+    /**
+     * Published items matching the query, best first, with the total in every row. Every way of
+     * matching is an index lookup (the union of ids); only the hits are scored, and the dearest
+     * term, trigram similarity (0..1), only for hits that can still reach the requested page.
+     */
     async search(params: SearchParams, filter: ItemFilter, page: { limit: number; offset: number }): Promise<SearchRow[]> {
       const q = params.q
       const lower = q.toLowerCase()
       const contains = `%${likeEscape(lower)}%`
-      // Chinese has no case: plain LIKE on the name can use its trigram index, lower(name) could not.
-      const nameLike = /[a-z]/i.test(q) ? sql`lower(name) like ${contains}` : sql`name like ${contains}`
-      const branches: RawBuilder<unknown>[] = [sql`select id from catalog.item where ${nameLike}`]
+      const chars = [...lower]
+      // A substring of the name: from three characters the trigram index (ILIKE is case-blind and
+      // indexable; lower(name) was neither), below that the character-bigram index (0011).
+      const nameHit =
+        chars.length >= 3
+          ? sql`select id from catalog.item where name ilike ${contains}`
+          : sql`select id from catalog.item where catalog.name_grams(name) @@ ${gramQuery(chars)}::tsquery and lower(name) like ${contains}`
+      const branches: RawBuilder<unknown>[] = [nameHit]
       if (params.tsquery) branches.push(sql`select id from catalog.item where search_tsv @@ ${params.tsquery}::tsquery`)
       if (params.pinyin) branches.push(sql`select id from catalog.item where pinyin like ${`%${params.pinyin}%`}`)
       if (params.codePrefix) branches.push(sql`select id from catalog.item where code like ${`${likeEscape(params.codePrefix)}%`}`)
-      if ([...q].length >= 3) branches.push(sql`select id from catalog.item where name % ${q}`)
+      if (chars.length >= 3) branches.push(sql`select id from catalog.item where name % ${q}`)
 
       const textRank = params.tsquery ? sql`ts_rank(i.search_tsv, ${params.tsquery}::tsquery, 0) * 3` : sql`0`
       const phraseRank = params.phrases.length
@@ -286,28 +309,92 @@ export function createCatalogStore(handle: Db) {
         ? sql`case when i.initials = ${params.pinyin} then 4 when i.initials like ${`${params.pinyin}%`} then 2.5
                    when i.pinyin like ${`%${params.pinyin}%`} then 1.5 else 0 end`
         : sql`0`
+      const wanted = page.offset + page.limit
       const r = await sql<SearchRow>`
         with hits as (${sql.join(branches, sql` union `)}),
-        ranked as (
-          select ${summaryColumns}, (
+        base as (
+          select i.id, i.code, i.name, (
             ${textRank}
             + case when lower(i.name) = ${lower} then 4 when lower(i.name) like ${`${likeEscape(lower)}%`} then 2
                    when lower(i.name) like ${contains} then 1.5 else 0 end
             + ${phraseRank}
-            -- A colloquial name of this very item, typed as such or within the query.
+            -- A colloquial name of this very item, typed as such or within the query (a keyword
+            -- within the query is one of the query's substrings).
             + case when ${lower} = any(i.keywords) then 2
-                   when exists (select 1 from unnest(i.keywords) k where strpos(${lower}, lower(k)) > 0) then 1 else 0 end
+                   when lower(i.keywords::text)::text[] && ${substrings(lower)}::text[] then 1 else 0 end
             + ${pinyinRank}
             + case when i.code = ${q.toUpperCase()} then 5 when i.code like ${`${likeEscape(q.toUpperCase())}%`} then 3 else 0 end
-            + similarity(i.name, ${q})
             -- Popularity breaks near-ties; it never outweighs a better textual match.
             + ln(1 + i.view_count + 5 * i.apply_count) / 10
-          ) as score
-          from catalog.item i join hits on hits.id = i.id
-          where ${filterSql(filter)}
+          )::float8 as base
+          from catalog.item i
+          where i.id = any(array(select id from hits)) and ${filterSql(filter)}
+        ),
+        -- A hit more than 1 below the page's last base score cannot reach the page whatever its similarity.
+        cut as (select base from base order by base desc limit 1 offset ${Math.max(wanted - 1, 0)}),
+        ranked as (
+          select b.id, b.base + similarity(b.name, ${q}) as score from base b
+          where b.base >= coalesce((select c.base from cut c), '-Infinity'::float8) - 1
         )
-        select *, count(*) over () as total from ranked
-        order by score desc, code
+        select ${summaryColumns}, r.score, (select count(*) from base) as total
+        from ranked r join catalog.item i on i.id = r.id
+        order by r.score desc, i.code
+        limit ${page.limit} offset ${page.offset}`.execute(db)
+      return r.rows
+    },
+
+    /**
+     * Items within the editors' scopes (null: every item), as they are now: the draft's guide when
+     * there is one, else the published one. Most recently changed first, with the total in every row.
+     */
+    async listEditable(scopes: { divisionPrefix: string; departmentId: string | null }[] | null, filter: { q?: string; status?: 'draft' | 'published' | 'unpublished'; departmentId?: string }, page: { limit: number; offset: number }) {
+      const conditions: RawBuilder<unknown>[] = [sql`true`]
+      if (scopes) {
+        const clauses = scopes.map((c) =>
+          c.departmentId
+            ? sql`(c.division_code like ${`${likeEscape(c.divisionPrefix)}%`} and c.department_id = ${c.departmentId})`
+            : sql`c.division_code like ${`${likeEscape(c.divisionPrefix)}%`}`,
+        )
+        conditions.push(clauses.length ? sql`(${sql.join(clauses, sql` or `)})` : sql`false`)
+      }
+      if (filter.q) {
+        const like = `%${likeEscape(filter.q.toLowerCase())}%`
+        conditions.push(sql`(lower(c.name) like ${like} or lower(c.code) like ${like})`)
+      }
+      if (filter.departmentId) conditions.push(sql`c.department_id = ${filter.departmentId}`)
+      if (filter.status === 'draft') conditions.push(sql`c.draft_id is not null`)
+      if (filter.status === 'published') conditions.push(sql`c.published_version is not null`)
+      if (filter.status === 'unpublished') conditions.push(sql`c.published_version is null`)
+      const r = await sql<{
+        id: string
+        code: string
+        name: string
+        type: string
+        department_id: string
+        department_name: string | null
+        division_code: string
+        published_version: number | null
+        draft_id: string | null
+        draft_version: number | null
+        draft_revision: number | null
+        draft_updated_at: Date | null
+        updated_at: Date
+        total: number
+      }>`
+        with c as (
+          select i.id, i.code, cur.guide->>'name' as name, cur.guide->>'type' as type, cur.guide->>'departmentId' as department_id,
+            i.department_name, cur.guide->>'divisionCode' as division_code, p.version as published_version,
+            d.id as draft_id, d.version as draft_version, d.revision as draft_revision, d.updated_at as draft_updated_at,
+            greatest(d.updated_at, p.updated_at) as updated_at
+          from catalog.item i
+          left join catalog.item_version p on p.item_id = i.id and p.status = 'published'
+          left join catalog.item_version d on d.item_id = i.id and d.status = 'draft'
+          cross join lateral (select coalesce(d.guide, p.guide) as guide) cur
+          where cur.guide is not null
+        )
+        select c.*, count(*) over () as total from c
+        where ${sql.join(conditions, sql` and `)}
+        order by c.updated_at desc, c.code
         limit ${page.limit} offset ${page.offset}`.execute(db)
       return r.rows
     },
@@ -355,12 +442,14 @@ export function createCatalogStore(handle: Db) {
         .execute()
     },
 
-    async bumpViews(id: string): Promise<void> {
-      await sql`update catalog.item set view_count = view_count + 1 where id = ${id}`.execute(db)
-    },
-
-    async bumpApplications(id: string): Promise<void> {
-      await sql`update catalog.item set apply_count = apply_count + 1 where id = ${id}`.execute(db)
+    /** Adds views and applications to several items in one statement. */
+    async addCounts(counts: { id: string; views: number; applications: number }[]): Promise<void> {
+      if (counts.length === 0) return
+      await sql`
+        update catalog.item i set view_count = i.view_count + c.views, apply_count = i.apply_count + c.applications
+        from (select unnest(${counts.map((c) => c.id)}::text[]) as id, unnest(${counts.map((c) => c.views)}::int[]) as views,
+                     unnest(${counts.map((c) => c.applications)}::int[]) as applications) c
+        where i.id = c.id`.execute(db)
     },
 
     /** Synonym entries whose term occurs in the query. */

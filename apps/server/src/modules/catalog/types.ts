@@ -86,6 +86,37 @@ export interface SearchQuery {
   pageSize?: number
 }
 
+/** An item as its editors list it: what it is now (the draft if any, else the published guide) and its versions. */
+export interface EditableItem {
+  id: string
+  code: string
+  name: string
+  type: ItemType
+  departmentId: string
+  departmentName: string
+  divisionCode: string
+  /** The published version's number; null for an item never published. */
+  publishedVersion: number | null
+  /** The open draft, if any. */
+  draft: { versionId: string; version: number; revision: number; updatedAt: Date } | null
+  updatedAt: Date
+}
+
+/** Where an editor may edit: a division subtree ('' for everywhere), optionally one department. */
+export interface EditorScope {
+  divisionPrefix: string
+  departmentId: string | null
+}
+
+export interface EditableQuery {
+  q?: string
+  /** draft: has an open draft; published: has a published version; unpublished: never published. */
+  status?: 'draft' | 'published' | 'unpublished'
+  departmentId?: string
+  page?: number
+  pageSize?: number
+}
+
 export interface Paginated<T> {
   items: T[]
   total: number

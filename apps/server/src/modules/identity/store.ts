@@ -261,6 +261,19 @@ export function createIdentityStore(handle: Db) {
       await db.insertInto('identity.session').values(row).execute()
     },
 
+    /**
+     * A session with its account and the account's grants in one round trip (every signed-in
+     * request asks this). Timestamps arrive as ISO strings; callers wrap them in Date.
+     */
+    async sessionWithAccount(hash: string): Promise<{ session: SessionRow; account: AccountRow | null; grants: GrantRow[] } | undefined> {
+      const r = await sql<{ session: SessionRow; account: AccountRow | null; grants: GrantRow[] }>`
+        select to_jsonb(s) as session, to_jsonb(a) as account,
+          coalesce((select jsonb_agg(to_jsonb(g) order by g.created_at, g.id) from identity.role_grant g where g.account_id = s.account_id), '[]'::jsonb) as grants
+        from identity.session s left join identity.account a on a.id = s.account_id
+        where s.token_hash = ${hash}`.execute(db)
+      return r.rows[0]
+    },
+
     async sessionByTokenHash(hash: string): Promise<SessionRow | undefined> {
       return db.selectFrom('identity.session').selectAll().where('token_hash', '=', hash).executeTakeFirst()
     },

@@ -185,6 +185,27 @@ describe('writes', () => {
     expect((await t.app.inject({ method: 'PUT', url: '/api/registries/owners/economy', headers: as('admin'), payload: { departmentId: 'dept_nope' } })).statusCode).toBe(422)
   })
 
+  it('masks a person’s ID number in credit-entry answers, even to the platform admin who wrote the entry', async () => {
+    const masked = `${ids.citizenIdNumber!.slice(0, 4)}**********${ids.citizenIdNumber!.slice(-4)}`
+    const added = await t.app.inject({
+      method: 'POST', url: '/api/registries/credit-entries', headers: as('admin'),
+      payload: { subjectType: 'person', subjectId: ids.citizen, list: 'red', reason: '忻州市道德模范', sourceDepartmentId: ids.police, validFrom: '2025-01-01' },
+    })
+    expect(added.statusCode).toBe(201)
+    expect(added.json().subjectCode).toBe(masked)
+    expect(added.body).not.toContain(ids.citizenIdNumber)
+    const ended = await t.app.inject({ method: 'PATCH', url: `/api/registries/credit-entries/${added.json().id}`, headers: as('admin'), payload: { validTo: '2025-12-31' } })
+    expect(ended.statusCode).toBe(200)
+    expect(ended.json()).toMatchObject({ subjectCode: masked, validTo: '2025-12-31' })
+    expect(ended.body).not.toContain(ids.citizenIdNumber)
+    const list = await t.app.inject({ url: `/api/registries/credit-entries?purpose=${P}&subjectType=person&subjectId=${ids.citizen}`, headers: as('admin') })
+    expect(list.json().items.map((e: { subjectCode: string }) => e.subjectCode)).toEqual([masked])
+    expect(list.body).not.toContain(ids.citizenIdNumber)
+    // Stored in full: the service's purposeful, logged read of the person's own entries still shows it.
+    const own = await t.services.registries.creditEntriesFor({ type: 'person', id: ids.citizen! }, '信用核查', 'system')
+    expect(own[0]!.subjectCode).toBe(ids.citizenIdNumber)
+  })
+
   it('documents the routes in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ url: '/api/openapi.json' })).json()
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/registries/persons', '/api/registries/persons/{id}', '/api/registries/imports/{kind}', '/api/registries/geocode']))

@@ -1424,7 +1424,8 @@ export function createRegistriesService(deps: RegistriesDeps) {
         })
         await outbox.add(trx, registriesEvents.creditEntryAdded({ entryId: row.id, subjectType: row.subject_type, subjectId: row.subject_id, list: row.list, divisionCode: row.division_code }))
       })
-      return toCredit(row, by === 'system' || revealsIn(scopes, row.division_code))
+      // A write states no purpose and logs no read: the answer shows a person's ID number masked.
+      return toCredit(row, by === 'system')
     },
 
     /**
@@ -1449,7 +1450,7 @@ export function createRegistriesService(deps: RegistriesDeps) {
         await outbox.add(trx, registriesEvents.creditEntryEnded({ entryId: id, validTo }))
       })
       const row = (await store.creditById(id))!
-      return toCredit(row, by === 'system' || revealsIn(scopes, row.division_code))
+      return toCredit(row, by === 'system')
     },
 
     // ---- spatial -------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ export function ApplyPage() {
   const def = item?.guide.form ?? null
   const initialValues = useMemo(() => (detail ? { ...detail.formData } : {}), [detail?.id]) // eslint-disable-line react-hooks/exhaustive-deps
   const conditions = useMemo(() => Object.fromEntries((item?.guide.materials ?? []).map((m) => [m.code, m.condition])), [item])
+  const licenseTypes = useMemo(() => Object.fromEntries((item?.guide.materials ?? []).map((m) => [m.code, m.licenseType])), [item])
 
   const back = { to: `/m/items/${encodeURIComponent(id)}`, label: t('citizen.apply.backToGuide') }
   if (loadError) return <Page title={t('citizen.apply.title')} back={back}><LoadError error={loadError} /></Page>
@@ -110,7 +111,7 @@ export function ApplyPage() {
     }
   }
 
-  const missing = detail.materials.filter((m) => m.requirement === 'required' && m.files.length === 0)
+  const missing = detail.materials.filter((m) => m.requirement === 'required' && m.files.length === 0 && !m.license)
 
   const submit = async () => {
     setBusy(true)
@@ -180,7 +181,7 @@ export function ApplyPage() {
       {step === 'materials' && (
         <>
           <p className="m-hint">{t('citizen.apply.materialsHint')}</p>
-          <MaterialUploads detail={detail} onChange={() => void refresh()} conditions={conditions} />
+          <MaterialUploads detail={detail} onChange={() => void refresh()} conditions={conditions} licenseTypes={licenseTypes} />
           {errorBox}
           <div className="m-buttons">
             <Button onClick={() => go('form')}>{t('citizen.apply.prev')}</Button>
@@ -216,10 +217,15 @@ export function ApplyPage() {
           <h3 className="m-section-title">{t('citizen.apply.step.materials')}</h3>
           <ul className="m-plain">
             {detail.materials
-              .filter((m) => m.files.length > 0 || m.requirement === 'required')
+              .filter((m) => m.files.length > 0 || m.license || m.requirement === 'required')
               .map((m) => (
                 <li key={m.code}>
-                  {m.name}：{m.files.length ? m.files.map((f) => f.fileName).join('、') : t('citizen.apply.noFile')}
+                  {m.name}：
+                  {m.license
+                    ? t('licenses.apply.fromLicense', { type: m.license.typeName, number: m.license.number })
+                    : m.files.length
+                      ? m.files.map((f) => f.fileName).join('、')
+                      : t('citizen.apply.noFile')}
                 </li>
               ))}
           </ul>

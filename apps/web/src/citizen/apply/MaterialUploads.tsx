@@ -4,16 +4,31 @@ import { useTranslation } from 'react-i18next'
 import { api, errorMessage } from '../../lib/api'
 import { acceptedFileTypes, MAX_FILE_BYTES, uploadMaterial, type CaseDetail, type CaseFile } from '../../lib/cases'
 import { currentLanguage } from '../../lib/i18n'
+import { LicenseChoice, useValidLicenses } from './LicenseChoice'
 
 /**
  * Upload rows for an application's materials: pick a file (PDF, JPG, PNG, OFD up to 10 MB),
  * see it listed, remove it again. `codes` narrows to the materials a 补正 notice asks for.
  */
-export function MaterialUploads({ detail, onChange, codes, conditions }: { detail: CaseDetail; onChange: () => void; codes?: ReadonlySet<string>; conditions?: Record<string, string | null> }) {
+export function MaterialUploads({
+  detail,
+  onChange,
+  codes,
+  conditions,
+  licenseTypes,
+}: {
+  detail: CaseDetail
+  onChange: () => void
+  codes?: ReadonlySet<string>
+  conditions?: Record<string, string | null>
+  /** Material code → the license type that can stand in for an upload (免提交). */
+  licenseTypes?: Record<string, string | null>
+}) {
   const { t } = useTranslation()
   const [busy, setBusy] = useState<string | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const materials = detail.materials.filter((m) => !codes || codes.has(m.code))
+  const wallet = useValidLicenses(materials.some((m) => !!licenseTypes?.[m.code]))
 
   const upload = async (code: string, files: FileList | null) => {
     if (!files?.length) return
@@ -69,7 +84,8 @@ export function MaterialUploads({ detail, onChange, codes, conditions }: { detai
                 ))}
               </ul>
             )}
-            <label htmlFor={inputId} className="m-upload-button">
+            <LicenseChoice detail={detail} material={m} candidates={wallet.filter((l) => l.type === licenseTypes?.[m.code])} onChange={onChange} />
+            <label htmlFor={inputId} className="m-upload-button" style={m.license ? { display: 'none' } : undefined}>
               {busy === m.code ? t('common.working') : m.files.length ? t('citizen.apply.addFile') : t('citizen.apply.chooseFile')}
               <span className="m-sr-only">{m.name}</span>
             </label>
@@ -80,7 +96,7 @@ export function MaterialUploads({ detail, onChange, codes, conditions }: { detai
               multiple
               accept={[...acceptedFileTypes, '.ofd'].join(',')}
               aria-label={t('citizen.apply.uploadFor', { name: m.name })}
-              disabled={busy !== null}
+              disabled={busy !== null || !!m.license}
               onChange={(e) => {
                 void upload(m.code, e.target.files)
                 e.target.value = ''

@@ -8,6 +8,7 @@ import { formatDateTime } from '../../lib/format'
 import { useFetch } from '../../lib/use-fetch'
 import { FormFields, optionLabel, placedFields, toFormData } from '../apply/FormFields'
 import { MaterialUploads } from '../apply/MaterialUploads'
+import { RatingLink } from '../rating/RatingLink'
 import { LoadError, Loading, Page } from '../Page'
 import { ProgressLine, StatusTag } from './StatusTag'
 
@@ -55,6 +56,7 @@ export function CasePage() {
       </p>
 
       {c.status === 'supplement_requested' && c.supplement && <SupplementCard detail={c} item={item} onDone={data.reload} />}
+      {c.status === 'closed' && <RatingLink kind="case" refId={c.id} />}
 
       {c.decision && (
         <Card className="m-card" title={<h2 className="m-card-title">{t('citizen.cases.decision')}</h2>}>
@@ -132,10 +134,11 @@ export function CasePage() {
         <h2 className="m-section-title">{t('citizen.cases.materials')}</h2>
         <ul className="m-plain">
           {c.materials
-            .filter((m) => m.files.length > 0)
+            .filter((m) => m.files.length > 0 || m.license)
             .map((m) => (
               <li key={m.code}>
                 {m.name}：
+                {m.license ? t('licenses.apply.fromLicense', { type: m.license.typeName, number: m.license.number }) : null}
                 {m.files.map((f, i) => (
                   <span key={f.id}>
                     {i > 0 ? '、' : ''}

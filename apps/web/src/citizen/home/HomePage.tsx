@@ -12,8 +12,8 @@ type ShortcutKey = 'services' | 'applications' | 'licenses' | 'hotline'
 const shortcuts: { key: ShortcutKey; Icon: ComponentType<SVGProps<SVGSVGElement>>; to?: string }[] = [
   { key: 'services', Icon: AppstoreOutline, to: '/m/services' },
   { key: 'applications', Icon: FileOutline, to: '/m/cases' },
-  { key: 'licenses', Icon: BankcardOutline },
-  { key: 'hotline', Icon: PhoneFill },
+  { key: 'licenses', Icon: BankcardOutline, to: '/m/licenses' },
+  { key: 'hotline', Icon: PhoneFill, to: '/m/hotline' },
 ]
 
 /** The citizen's home: who is signed in, and shortcuts to the services. */

@@ -7,7 +7,9 @@ import { deliveryMethods, type CaseAction, type CaseDetail, type ItemVersion } f
 import { applyProblem } from '../../lib/desk/forms'
 import { formatDateTime } from '../../lib/format'
 import { useFetch } from '../../lib/use-fetch'
+import { CaseFillCard } from './CaseFillCard'
 import { LightTag } from './LightTag'
+import { CaseLicensePanel } from '../licenses/CaseLicensePanel'
 
 /** Staff actions in the order the buttons show; applicant actions never appear here. */
 const staffActions: CaseAction[] = ['accept', 'request_supplement', 'reject', 'review', 'return', 'approve', 'deny', 'issue_result', 'deliver', 'close']
@@ -120,6 +122,7 @@ export function CaseDetailPage() {
               })}
             />
           </Card>
+          <CaseFillCard caseId={c.id} />
         </Col>
         <Col xs={24} lg={12}>
           <Card title={<h2 className="desk-card-title">{t('work.cases.materials')}</h2>}>
@@ -130,7 +133,9 @@ export function CaseDetailPage() {
                     {m.name} {m.requirement === 'required' ? <Tag color="red">{t('catalog.requirement.required')}</Tag> : null}
                   </span>
                   <span>
-                    {m.files.length === 0
+                    {m.license ? (
+                      <CaseLicensePanel caseId={c.id} materialCode={m.code} license={m.license} />
+                    ) : m.files.length === 0
                       ? t('work.cases.noFiles')
                       : m.files.map((f) => (
                           <a key={f.id} href={`/api/cases/${encodeURIComponent(c.id)}/files/${encodeURIComponent(f.id)}`} style={{ marginRight: 8 }}>

@@ -2,17 +2,16 @@ import { Alert, Button, Checkbox, Empty, Input, Select, Space, Table, Tag, Typog
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
-import { api, ApiError, errorMessage } from '../../lib/api'
-import type { ItemHit } from '../../lib/cases'
+import { errorMessage } from '../../lib/api'
+import { formatDateTime } from '../../lib/format'
 import { useSession } from '../../lib/session'
-import type { Me, Page } from '../../lib/types'
+import type { Me } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
-import { catalogApi } from './api'
+import { catalogApi, type EditableItem } from './api'
 import { ExcelPanel } from './ExcelPanel'
 
 const PAGE_SIZE = 20
-type RowStatus = 'published' | 'draft' | 'readonly'
-const statusFilters = ['draft', 'published'] as const
+const statusFilters = ['draft', 'published', 'unpublished'] as const
 type StatusFilter = (typeof statusFilters)[number]
 const isStatusFilter = (v: string | null): v is StatusFilter => !!v && (statusFilters as readonly string[]).includes(v)
 
@@ -21,22 +20,6 @@ export function ownDepartmentId(me: Me | null | undefined): string | null {
   if (!me) return null
   const head = me.roles.find((g) => g.role === 'department_head')
   return head?.departmentId ?? me.departmentId
-}
-
-/** Whether each listed item has an open draft, from its version history (403: not the caller's to edit). */
-async function statusesOf(items: ItemHit[], signal: AbortSignal): Promise<Record<string, RowStatus>> {
-  const entries = await Promise.all(
-    items.map(async (item): Promise<[string, RowStatus]> => {
-      try {
-        const versions = await catalogApi.versions(item.id, signal)
-        return [item.id, versions.some((v) => v.status === 'draft') ? 'draft' : 'published']
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return [item.id, 'readonly']
-        throw e
-      }
-    }),
-  )
-  return Object.fromEntries(entries)
 }
 
 /** 事项管理: the published catalog within reach, which items have drafts, Excel import and export. */
@@ -53,11 +36,11 @@ export function CatalogPage() {
   const onlyOwn = !!ownDepartment && (params.get('own') ?? (me?.roles.some((g) => g.role === 'department_head') ? '1' : '0')) === '1'
   const departmentId = onlyOwn ? ownDepartment : undefined
 
+  // Items the caller may edit, drafts never published included (GET /api/catalog/editing).
   const list = useFetch(
-    (signal) => api.get<Page<ItemHit>>('/api/catalog/items', { q: q || undefined, departmentId: departmentId ?? undefined, page, pageSize: PAGE_SIZE }, signal),
-    [q, departmentId, page],
+    (signal) => catalogApi.editable({ q: q || undefined, status: status ?? undefined, departmentId: departmentId ?? undefined, page, pageSize: PAGE_SIZE }, signal),
+    [q, status, departmentId, page],
   )
-  const statuses = useFetch((signal) => (list.data ? statusesOf(list.data.items, signal) : Promise.resolve(null)), [list.data])
 
   const set = (next: Record<string, string | undefined>) => {
     const p: Record<string, string> = {}
@@ -65,36 +48,34 @@ export function CatalogPage() {
     setParams(p)
   }
 
-  const rows = (list.data?.items ?? []).filter((item) => !status || (statuses.data && statuses.data[item.id] === status))
-
-  const columns: ColumnsType<ItemHit> = [
+  const columns: ColumnsType<EditableItem> = [
     { title: t('work.catalog.code'), dataIndex: 'code', render: (v: string) => <span className="desk-mono">{v}</span> },
     { title: t('work.catalog.name'), dataIndex: 'name', render: (_: unknown, item) => <Link to={`/work/catalog/${item.id}`}>{item.name}</Link> },
     { title: t('work.catalog.department'), dataIndex: 'departmentName', responsive: ['lg'] },
-    { title: t('work.catalog.type'), dataIndex: 'type', render: (v: ItemHit['type']) => t(`catalog.type.${v}`), responsive: ['md'] },
-    {
-      title: t('work.catalog.promised'),
-      dataIndex: 'promisedDays',
-      render: (v: number) => (v === 0 ? t('catalog.sameDay') : t('catalog.promisedDays', { count: v })),
-    },
+    { title: t('work.catalog.type'), dataIndex: 'type', render: (v: EditableItem['type']) => t(`catalog.type.${v}`), responsive: ['md'] },
     {
       title: t('work.catalog.status'),
       key: 'status',
-      render: (_: unknown, item) => {
-        const s = statuses.data?.[item.id]
-        if (!s) return <Tag>{t('work.catalog.rowStatus.loading')}</Tag>
-        return <Tag color={s === 'draft' ? 'orange' : s === 'published' ? 'green' : undefined}>{t(`work.catalog.rowStatus.${s}`)}</Tag>
-      },
+      render: (_: unknown, item) => (
+        <Space size={4} wrap>
+          {item.publishedVersion !== null ? (
+            <Tag color="green">{t('work.catalog.publishedVersion', { version: item.publishedVersion })}</Tag>
+          ) : (
+            <Tag>{t('work.catalog.rowStatus.unpublished')}</Tag>
+          )}
+          {item.draft ? <Tag color="orange">{t('work.catalog.rowStatus.draft')}</Tag> : null}
+        </Space>
+      ),
     },
+    { title: t('work.catalog.updatedAt'), dataIndex: 'updatedAt', render: (v: string) => formatDateTime(v), responsive: ['lg'] },
     {
       title: t('common.actions'),
       key: 'actions',
-      render: (_: unknown, item) =>
-        statuses.data?.[item.id] === 'readonly' ? null : (
-          <Link to={`/work/catalog/${item.id}`} aria-label={`${t('work.catalog.open')} ${item.name}`}>
-            {t('work.catalog.open')}
-          </Link>
-        ),
+      render: (_: unknown, item) => (
+        <Link to={`/work/catalog/${item.id}`} aria-label={`${t('work.catalog.open')} ${item.name}`}>
+          {t('work.catalog.open')}
+        </Link>
+      ),
     },
   ]
 
@@ -124,9 +105,8 @@ export function CatalogPage() {
         ) : null}
         <Select<StatusFilter | 'all'>
           value={status ?? 'all'}
-          onChange={(v) => set({ status: v === 'all' ? undefined : v })}
+          onChange={(v) => set({ status: v === 'all' ? undefined : v, page: undefined })}
           aria-label={t('work.catalog.statusFilter')}
-          title={t('work.catalog.statusFilterHint')}
           style={{ width: 140 }}
           options={[
             { value: 'all', label: t('work.catalog.statusAll') },
@@ -135,13 +115,12 @@ export function CatalogPage() {
         />
       </Space>
       {list.error ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 16 }} /> : null}
-      {statuses.error ? <Alert type="warning" showIcon title={errorMessage(statuses.error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<ItemHit>
+      <Table<EditableItem>
         rowKey="id"
         size="middle"
         loading={list.loading}
         columns={columns}
-        dataSource={rows}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: <Empty description={t('work.catalog.empty')} /> }}
         pagination={{
           current: page,

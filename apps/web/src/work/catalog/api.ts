@@ -1,6 +1,7 @@
 import { api, ApiError, type Problem } from '../../lib/api'
 import type { Guide, ItemVersion, Material } from '../../lib/cases'
 import { currentLanguage, i18n } from '../../lib/i18n'
+import type { Page } from '../../lib/types'
 
 /** Calls of the catalog editor (/api/catalog, editors in scope only except the public reads). */
 
@@ -21,6 +22,21 @@ export interface VersionSummary {
   publishedAt: string | null
   publishedBy: string | null
   supersededAt: string | null
+}
+
+/** An item as its editors list it (GET /api/catalog/editing): drafts never published included. */
+export interface EditableItem {
+  id: string
+  code: string
+  name: string
+  type: ItemVersion['guide']['type']
+  departmentId: string
+  departmentName: string
+  divisionCode: string
+  /** null: never published. */
+  publishedVersion: number | null
+  draft: { versionId: string; version: number; revision: number; updatedAt: string } | null
+  updatedAt: string
 }
 
 /** One problem of an imported workbook; row and column as Excel shows them. */
@@ -56,6 +72,8 @@ function orNull<T>(p: Promise<T>): Promise<T | null> {
 }
 
 export const catalogApi = {
+  editable: (query: { q?: string; status?: 'draft' | 'published' | 'unpublished'; departmentId?: string; page: number; pageSize: number }, signal?: AbortSignal) =>
+    api.get<Page<EditableItem>>('/api/catalog/editing', query, signal),
   published: (id: string, signal?: AbortSignal) => orNull(api.get<ItemVersion>(item(id), undefined, signal)),
   draft: (id: string, signal?: AbortSignal) => orNull(api.get<ItemVersion>(`${item(id)}/draft`, undefined, signal)),
   versions: (id: string, signal?: AbortSignal) => api.get<{ items: VersionSummary[] }>(`${item(id)}/versions`, undefined, signal).then((r) => r.items),
