@@ -67,7 +67,8 @@ describe.skipIf(skipWithoutChromium)('Content-Security-Policy in Chromium', () =
     const errors = pageErrors(page)
     await page.goto(`${server.url}/api/docs`)
     await page.locator('.swagger-ui .info .title').waitFor()
-    await expect.poll(() => page.locator('.opblock').count()).toBeGreaterThan(10)
+    // Swagger UI renders operations as they scroll into view: the first screen holds a handful.
+    await expect.poll(() => page.locator('.opblock').count()).toBeGreaterThan(5)
     // Expanding an operation renders its schema (React, inline styles).
     await page.locator('.opblock-summary').first().click()
     await page.locator('.opblock-body').first().waitFor()

@@ -39,6 +39,21 @@ describe('log redaction', () => {
     expect(out).toContain('[redacted]')
   })
 
+  it('leaves class instances (requests, buffers) to their own serialization instead of copying them', () => {
+    const { lines, logger } = capture()
+    // A copy made by walking the instance would drop toJSON and write every field (a whole body).
+    class Probe {
+      body = 'x'.repeat(64)
+      toJSON() {
+        return 'probe-serialized'
+      }
+    }
+    logger.info({ probe: new Probe(), nested: { probe: new Probe() } }, 'request with a large body')
+    const out = lines.join('')
+    expect(out).toContain('"probe":"probe-serialized"')
+    expect(out).not.toContain('xxxxxxxx')
+  })
+
   it('masks personal data inside logged errors (message, stack, driver detail)', () => {
     const { lines, logger } = capture()
     // What a unique violation on an ID-number column looks like from the database driver.

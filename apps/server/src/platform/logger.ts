@@ -22,8 +22,16 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value
   // An error's message, stack and driver fields (PostgreSQL's `detail`: "Key (phone)=(…)") can carry
   // the input that caused it: serialized here, then scrubbed like any other object.
-  if (value instanceof Error) return scrubDeep(pino.stdSerializers.err(value), depth)
+  if (value instanceof Error) return scrubFields(pino.stdSerializers.err(value), depth)
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1))
+  // Class instances (Fastify's request and reply, sockets, Buffers) are left to their serializers:
+  // walking them would copy whole bodies and socket graphs on every log line.
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return value
+  return scrubFields(value, depth)
+}
+
+function scrubFields(value: object, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, depth + 1)
   return out
