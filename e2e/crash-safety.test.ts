@@ -10,14 +10,18 @@ import { prepareCrashData } from './crash-seed.js'
  * kill -9 in the middle of load (issue 6), on real PostgreSQL and on PGlite in a data directory:
  * the server runs as its own process, 6 citizens file cases concurrently, SIGKILL lands after
  * 12 acknowledged submissions, the server restarts on the same database and every request is
- * retried with its Idempotency-Key. Runs in CI's PostgreSQL pass (it needs DATABASE_URL for the
- * first half and costs about a minute); the PGlite pass skips it.
+ * retried with its Idempotency-Key: acknowledged ones replay, cut-off ones that had committed are
+ * answered 303 to their case, the rest run; nothing exists twice. Runs in CI's PostgreSQL pass
+ * (it needs DATABASE_URL for the first half and costs about a minute); the PGlite pass skips it.
  */
 const baseUrl = process.env.DATABASE_URL
 if (!baseUrl) console.warn('[crash-safety] DATABASE_URL is unset: the kill -9 tests run only in the PostgreSQL pass (DATABASE_URL=postgres://… npx vitest run --project e2e e2e/crash-safety.test.ts)')
 
 const clients = Number(process.env.CRASH_CLIENTS ?? 6)
 const killAfterAcknowledged = Number(process.env.CRASH_ACKNOWLEDGED ?? 12)
+// The restarted server gives cut-off reservations up after 1 s, so every retry comes after the
+// in-flight timeout: the moment a retry used to make a second case when the first had committed.
+const inFlightTimeoutS = 1
 const dirs: string[] = []
 const drops: (() => Promise<void>)[] = []
 const logFile = process.env.YIWANG_TEST_LOG_FILE
@@ -53,6 +57,10 @@ function expectSafe(r: CrashReport) {
   expect(r.lost, r.problems.join('\n')).toBe(0)
   expect(r.duplicated, r.problems.join('\n')).toBe(0)
   expect(r.retries_not_replayed, r.problems.join('\n')).toBe(0)
+  // A cut-off request that had committed is answered "completed" at once, never left to run again
+  // after the in-flight timeout (its Idempotency-Key marker committed with the case).
+  expect(r.committed_unanswered, r.problems.join('\n')).toBe(0)
+  expect(r.retries_in_flight, r.problems.join('\n')).toBe(0)
   expect(r.events_checked).toBeGreaterThanOrEqual(r.acknowledged)
   expect(r.events_pending, r.problems.join('\n')).toBe(0)
   expect(r.problems).toEqual([])
@@ -65,12 +73,12 @@ describe.skipIf(!baseUrl)('crash safety: SIGKILL mid-load, restart, retry with I
   })
 
   it('PostgreSQL: every acknowledged case is there with its data, none twice, every event delivered', async () => {
-    const r = await runCrashCheck({ databaseUrl: await scratchDatabase(), dataDir: dataDir(), clients, killAfterAcknowledged, prepare: prepareCrashData, logFile, log: console.log })
+    const r = await runCrashCheck({ databaseUrl: await scratchDatabase(), dataDir: dataDir(), clients, killAfterAcknowledged, inFlightTimeoutS, prepare: prepareCrashData, logFile, log: console.log })
     expectSafe(r)
   }, 420_000)
 
   it('PGlite in a data directory: after SIGKILL the directory opens and holds every acknowledged write', async () => {
-    const r = await runCrashCheck({ dataDir: dataDir(), clients, killAfterAcknowledged, prepare: prepareCrashData, logFile, log: console.log })
+    const r = await runCrashCheck({ dataDir: dataDir(), clients, killAfterAcknowledged, inFlightTimeoutS, prepare: prepareCrashData, logFile, log: console.log })
     expectSafe(r)
   }, 480_000)
 })

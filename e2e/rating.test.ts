@@ -184,3 +184,59 @@ describe.skipIf(skipWithoutChromium)('好差评: a 差评 rectified and called b
     await visitor.context().close()
   }, 360_000)
 })
+
+describe.skipIf(skipWithoutChromium)('好差评 by a 12345 phone caller without an account', () => {
+  let server: RunningServer
+  let browser: Browser
+  const caller = '13955556666'
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  }, 240_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('is texted a one-time link after the callback and rates on /m/rate/<token> without signing in, once', async () => {
+    const { services, core } = server.app
+    const { systemActor } = await import('../apps/server/src/platform/audit.js')
+    const dept = await services.org.createDepartment(systemActor, { name: '忻府区市政公用事业服务中心', divisionCode: '140902', kind: 'bureau' })
+    const staff = (role: 'hotline_admin' | 'department_head', departmentId: string | null): Principal => ({ accountId: `acc_e2e_${role}`, sessionId: 'e2e', kind: 'staff', name: '测试人员', grants: [{ role, divisionCode: role === 'hotline_admin' ? '140900' : '140902', departmentId }] })
+    const centre = staff('hotline_admin', null)
+    const head = staff('department_head', dept.id)
+    const h = services.hotline
+    let d = await h.createByOperator(centre, { type: 'complaint', categoryCode: 'housing', content: '路灯连续一周不亮', divisionCode: '140902', reporter: { phone: caller } })
+    d = await h.act(centre, d.id, 'dispatch', { version: d.version, departmentId: dept.id })
+    d = await h.act(head, d.id, 'sign', { version: d.version })
+    d = await h.act(head, d.id, 'reply', { version: d.version, content: '已更换路灯控制器' })
+    d = await h.act(centre, d.id, 'review', { version: d.version, approve: true })
+    d = await h.act(centre, d.id, 'callback', { version: d.version, satisfaction: 'satisfied' })
+    await core.outbox.drain()
+    const sms = (await services.identity.listSmsOutbox('system', { pageSize: 50 })).items.find((m) => m.phone === caller)
+    const link = /(https?:\/\/\S+\/m\/rate\/[A-Za-z0-9_-]{32})/.exec(sms?.text ?? '')?.[1]
+    expect(link, sms?.text).toBeTruthy()
+
+    const phone = await phonePage(browser)
+    const errors = pageErrors(phone)
+    await phone.goto(link!)
+    await phone.getByRole('heading', { level: 1, name: '短信评价' }).waitFor()
+    await phone.getByText(d.number).first().waitFor()
+    await phone.getByRole('radio', { name: '非常满意', exact: true }).check()
+    await phone.getByRole('button', { name: '提交评价' }).click()
+    await phone.getByText('感谢您的评价').first().waitFor()
+    // Spent: reopening shows it rated with no form; the API refuses a second rating.
+    await phone.reload()
+    await phone.getByRole('heading', { level: 1, name: '短信评价' }).waitFor()
+    expect(await phone.getByRole('button', { name: '提交评价' }).count()).toBe(0)
+    const token = link!.split('/').at(-1)!
+    const again = await phone.evaluate(async (tk) => {
+      const r = await fetch(`/api/rating/links/${tk}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ level: 1 }) })
+      return { status: r.status, type: (await r.json()).type as string }
+    }, token)
+    expect(again).toEqual({ status: 409, type: 'urn:yiwang:problem:rating/already-rated' })
+    expect(errors).toEqual([])
+    await phone.context().close()
+  }, 360_000)
+})

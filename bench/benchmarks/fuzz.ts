@@ -1,4 +1,4 @@
-import { demoPersonas, formatReport, httpTransport, open311Format, personalDataAllowances, readmeDemoLogins, runFuzz, type FailureKind } from '../fuzz/index.js'
+import { demoFixtures, demoPersonas, formatReport, httpTransport, open311Format, personalDataAllowances, readmeDemoLogins, runFuzz, type FailureKind } from '../fuzz/index.js'
 import { defineBenchmark } from '../lib/types.js'
 
 /**
@@ -29,6 +29,7 @@ export default defineBenchmark({
       personas: demoPersonas(readmeDemoLogins),
       allowPersonalData: personalDataAllowances,
       foreignFormats: [open311Format],
+      fixtures: demoFixtures,
       onProgress(sent, r) {
         if (Date.now() - lastLine < 10_000 && sent < budget) return
         lastLine = Date.now()
@@ -70,6 +71,8 @@ export default defineBenchmark({
       statuses: report.statuses,
       operations: report.operations,
       operations_reached: report.reached.length,
+      operations_unreached: report.unreached,
+      fixtures: report.fixtures,
       failures: report.failures.slice(0, 50),
       server_error_log: serverErrors,
       targets: { server_errors: 0, schema_violations: 0, personal_data_leaks: 0 },

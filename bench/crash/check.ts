@@ -24,6 +24,12 @@ export interface CrashOptions {
   /** SIGKILL once this many submissions were acknowledged (or after `maxLoadS`). */
   killAfterAcknowledged: number
   maxLoadS?: number
+  /**
+   * The restarted server's IDEMPOTENCY_IN_FLIGHT_S: with a value shorter than the restart, every
+   * retry comes after the cut-off reservations were given up, the moment a retry used to make a
+   * second case if the first attempt had committed. Default: the server's (300 s).
+   */
+  inFlightTimeoutS?: number
   /** How long to wait after the restart for the events to be delivered. */
   deliveryTimeoutS?: number
   seed?: number
@@ -54,6 +60,13 @@ interface Submission {
   retryInFlight?: boolean
 }
 
+/** The id a "first request completed" answer points at: 303's Location, or the problem's `target`. */
+function completedTarget(a: Answer): string | null {
+  if (a.status === 303) return String(a.headers.location ?? '').split('/').pop() || null
+  if (a.status === 409 && a.text().includes('idempotency-completed')) return a.json<{ target?: { id?: string } }>().target?.id ?? null
+  return null
+}
+
 export interface CrashReport {
   database: 'postgres' | 'pglite'
   /** Submissions (draft + submit) the server acknowledged with 2xx before the kill. */
@@ -68,12 +81,17 @@ export interface CrashReport {
   duplicated: number
   /** Retries of acknowledged requests that did not replay the first answer. */
   retries_not_replayed: number
-  /** Retries of cut-off requests answered 409 idempotency-in-flight (the server cannot yet tell whether they ran). */
+  /**
+   * Retries of cut-off requests whose first attempt had committed: answered `303 See Other` to the
+   * case (the key's marker committed with the change), never run again.
+   */
+  retries_completed: number
+  /** Retries of cut-off requests answered 409 idempotency-in-flight (their first attempt committed nothing). */
   retries_in_flight: number
   /**
-   * Of those, the ones whose first request did commit before the kill (its case exists). The key
-   * stays reserved for idempotencyPolicy.inFlightTimeoutMs (5 min); a retry after that runs the
-   * request again, and for these it would make a second case.
+   * Of those, the ones whose first request did commit before the kill (its case exists): a retry
+   * after idempotencyPolicy.inFlightTimeoutMs would make a second case. 0 since the marker commits
+   * with the change (such retries are `retries_completed`).
    */
   committed_unanswered: number
   /** Events of the acknowledged cases still undelivered at the end. */
@@ -155,7 +173,10 @@ export async function runCrashCheck(opts: CrashOptions): Promise<CrashReport> {
 
     // ---- second life: restart on the same database, retry everything with its key ----------------
     t = Date.now()
-    const second = await startServer({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, demo: false, logFile: opts.logFile, env: { LOG_LEVEL: 'info' }, startTimeoutS: 300 })
+    const second = await startServer({
+      databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, demo: false, logFile: opts.logFile, startTimeoutS: 300,
+      env: { LOG_LEVEL: 'info', ...(opts.inFlightTimeoutS ? { IDEMPOTENCY_IN_FLIGHT_S: String(opts.inFlightTimeoutS) } : {}) },
+    })
     servers.push(second)
     const restartS = (Date.now() - t) / 1000
     log(`  ${database}: restarted (pid ${second.pid}) in ${restartS.toFixed(1)} s`)
@@ -164,8 +185,11 @@ export async function runCrashCheck(opts: CrashOptions): Promise<CrashReport> {
     // The sessions live in the database: the cookies from before the crash still sign in.
     const again = applicants.map((a) => Object.assign(new Session(client2, a.label), { cookie: a.cookie }))
 
+    // Cut-off reservations are given up this long after they were made (before the kill).
+    if (opts.inFlightTimeoutS) await sleep(opts.inFlightTimeoutS * 1000)
     let notReplayed = 0
     let retriesInFlight = 0
+    let retriesCompleted = 0
     const isInFlight = (a: Answer) => a.status === 409 && a.text().includes('idempotency-in-flight')
     for (const sub of submissions) {
       const s = again[sub.applicant]
@@ -178,6 +202,11 @@ export async function runCrashCheck(opts: CrashOptions): Promise<CrashReport> {
       } else if (d.status === 201) {
         sub.draftId = d.json<{ id: string }>().id
         sub.version = d.json<{ version: number }>().version
+      } else if (completedTarget(d)) {
+        // The draft committed before the kill; its answer was lost. Carry on with that case.
+        retriesCompleted++
+        sub.draftId = completedTarget(d)!
+        sub.version = (await s.ok<{ version: number }>('GET', `/api/cases/${sub.draftId}`)).version
       } else if (isInFlight(d)) {
         retriesInFlight++
         sub.retryInFlight = true
@@ -196,6 +225,8 @@ export async function runCrashCheck(opts: CrashOptions): Promise<CrashReport> {
       } else if (isInFlight(a)) {
         retriesInFlight++
         sub.retryInFlight = true
+      } else if (completedTarget(a) === sub.draftId) {
+        retriesCompleted++
       } else if (a.status !== 200) {
         problems.push(`submit ${sub.marker}: retry answered ${a.status} ${a.text().slice(0, 200)}`)
       }
@@ -268,6 +299,7 @@ export async function runCrashCheck(opts: CrashOptions): Promise<CrashReport> {
       lost,
       duplicated,
       retries_not_replayed: notReplayed,
+      retries_completed: retriesCompleted,
       retries_in_flight: retriesInFlight,
       committed_unanswered: committedUnanswered,
       events_pending: state.pending,
@@ -298,7 +330,7 @@ function draftBody(itemId: string, sub: Submission) {
 export function formatCrashReport(r: CrashReport): string {
   return (
     `crash safety (${r.database}): ${r.acknowledged} acknowledged submissions (${r.acknowledged_drafts} drafts), ${r.in_flight_at_kill} cut off by SIGKILL; ` +
-    `after restart: ${r.lost} lost, ${r.duplicated} duplicated, ${r.retries_not_replayed} retries not replayed, ${r.retries_in_flight} retries still in flight (${r.committed_unanswered} of them committed before the kill); ` +
+    `after restart: ${r.lost} lost, ${r.duplicated} duplicated, ${r.retries_not_replayed} retries not replayed, ${r.retries_completed} retries answered "completed", ${r.retries_in_flight} retries still in flight (${r.committed_unanswered} of them committed before the kill); ` +
     `events: ${r.events_checked - r.events_pending}/${r.events_checked} delivered${r.delivery_s === null ? '' : ` (${r.delivery_s} s after the retries)`}; restart ${r.restart_s} s`
   )
 }

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { personalDataHits, problemViolation, ResponseValidator, type PersonalDataHit } from './checks.js'
+import { personalDataHits, personalDataIn, problemViolation, ResponseValidator, type PersonalDataHit } from './checks.js'
 import { operationsOf, type OpenApiDocument, type Operation } from './openapi.js'
 import { Random } from './random.js'
 import {
@@ -83,6 +83,11 @@ export interface PersonaSpec {
   password: string
   /** The persona's own ID number and phone: seeing them in full is not a leak. */
   own?: string[]
+  /**
+   * URLs that answer this persona's own record (its account, its registry entry): every full ID
+   * number and phone in their answers is taken as its own, as it registered with them.
+   */
+  ownFrom?: string[]
 }
 
 /** Answers allowed to carry full phones or ID numbers of others, with the reason. */
@@ -110,8 +115,29 @@ export interface FuzzOptions {
   maxUrlLength?: number
   /** A request unanswered after this long is a failure, and ends the run (the server is stuck). */
   requestTimeoutMs?: number
+  /** Objects to make before fuzzing (see Fixture); a fixture that fails is reported, not fatal. */
+  fixtures?: Fixture[]
   /** Operations that speak another published standard's format (Open311) instead of problem+json and JSON only. */
   foreignFormats?: ForeignFormat[]
+}
+
+/** Picks a value the fixtures so far were answered, e.g. `/api/hotline/categories#code` (undefined if none). */
+export type Picked = (key: string) => unknown
+
+/**
+ * A request made through the API before fuzzing, so real objects (tickets, drafts…) exist and
+ * their ids are harvested like any answer's: valid requests then reach handlers, not 404s.
+ */
+export interface Fixture {
+  /** The persona's username that makes it. */
+  as: string
+  /** `METHOD /path/{param}` as the document names it. */
+  operation: string
+  path?: (pick: Picked) => Record<string, unknown>
+  query?: Record<string, string>
+  body?: (pick: Picked) => unknown
+  /** Make it this many times (e.g. several tickets, so actions that close one leave others). */
+  times?: number
 }
 
 /** A standard API served beside ours, e.g. Open311 GeoReport v2 with its own error format and XML answers. */
@@ -149,6 +175,10 @@ export interface FuzzReport {
   failures: Failure[]
   /** Operations that answered 2xx at least once (schema-valid requests reached the handler). */
   reached: string[]
+  /** The others: where the fuzzer's requests never got past validation, guards or lookups. */
+  unreached: string[]
+  /** Fixtures made / tried, and why the others failed. */
+  fixtures: { made: number; tried: number; failed: string[] }
 }
 
 // ---- the run --------------------------------------------------------------------------------------
@@ -156,6 +186,8 @@ export interface FuzzReport {
 interface Persona {
   label: string
   spec?: PersonaSpec
+  /** Its own ID numbers and phones (PersonaSpec.own and what `ownFrom` answered). */
+  own: Set<string>
   cookie?: string
   accountId?: string
   /** Account and grant ids of this persona: never sent to DELETE routes, so the run keeps its cast. */
@@ -169,7 +201,16 @@ interface Built {
 
 const truncate = (s: string, n = 600) => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s)
 const contentTypeOf = (h: FuzzResponse['headers']) => String(h['content-type'] ?? '')
-const methodOrder = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+/**
+ * The order of the valid pass: lists, then creations (so their ids are harvested), then reads of
+ * one record, then actions and edits on records, deletes last.
+ */
+function rank(op: Operation): number {
+  const onRecord = op.params.some((p) => p.in === 'path')
+  if (op.method === 'GET') return onRecord ? 2 : 0
+  if (op.method === 'POST') return onRecord ? 4 : 1
+  return { HEAD: 3, PUT: 5, PATCH: 6, DELETE: 7 }[op.method] ?? 8
+}
 
 /** encodeURIComponent that survives lone surrogates: they go out as the (invalid) UTF-8 of U+D800. */
 function encode(s: string): string {
@@ -196,6 +237,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     counts: { 'server-error': 0, 'not-problem-json': 0, schema: 0, 'personal-data': 0, 'security-headers': 0, transport: 0, timeout: 0 },
     failures: [],
     reached: [],
+    unreached: [],
+    fixtures: { made: 0, tried: 0, failed: [] },
   }
   const reached = new Set<string>()
 
@@ -203,11 +246,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   if (docRes.status !== 200) throw new Error(`GET /api/openapi.json answered ${docRes.status}`)
   const ops = operationsOf(JSON.parse(docRes.body) as OpenApiDocument)
     .filter((op) => !opts.skip?.(op))
-    .sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method))
+    .sort((a, b) => rank(a) - rank(b))
   report.operations = ops.length
 
   // ---- personas --------------------------------------------------------------------------------
-  const personas: Persona[] = [{ label: 'anonymous', protectedIds: new Set() }]
+  const personas: Persona[] = [{ label: 'anonymous', own: new Set(), protectedIds: new Set() }]
   async function signIn(spec: PersonaSpec): Promise<{ cookie: string; accountId: string }> {
     const res = await transport({
       method: 'POST', url: '/api/auth/login/password', headers: { 'content-type': 'application/json' },
@@ -217,9 +260,20 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (res.status !== 200 || !setCookie) throw new Error(`${spec.label} could not sign in: ${res.status} ${truncate(res.body, 200)}`)
     return { cookie: setCookie.split(';')[0]!, accountId: (JSON.parse(res.body) as { account: { id: string } }).account.id }
   }
+  /** The identifiers a persona registered with, read back from its own record before fuzzing. */
+  async function ownIdentifiers(spec: PersonaSpec, cookie: string): Promise<Set<string>> {
+    const own = new Set((spec.own ?? []).map((s) => s.toUpperCase()))
+    for (const url of spec.ownFrom ?? []) {
+      const res = await transport({ method: 'GET', url, headers: { cookie } })
+      if (res.status !== 200) continue
+      const found = personalDataIn(res.body)
+      for (const v of [...found.idNumbers, ...found.phones]) own.add(v)
+    }
+    return own
+  }
   for (const spec of opts.personas) {
     const s = await signIn(spec)
-    personas.push({ label: spec.label, spec, cookie: s.cookie, accountId: s.accountId, protectedIds: new Set() })
+    personas.push({ label: spec.label, spec, cookie: s.cookie, accountId: s.accountId, own: await ownIdentifiers(spec, s.cookie), protectedIds: new Set() })
   }
   /** Signs a persona in again when the run ended its session (a fuzzed logout, a revoked grant). */
   async function refreshSessions() {
@@ -239,15 +293,31 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 
   // ---- harvest: ids and codes seen in answers, reused as parameters -------------------------------
   const harvest = new Map<string, unknown[]>()
-  function remember(key: string, value: unknown) {
-    let list = harvest.get(key)
-    if (!list) harvest.set(key, (list = []))
+  /** The same, per persona: an id a persona was shown is one it is likely allowed to use. */
+  const harvestBy = new Map<string, Map<string, unknown[]>>()
+  function rememberIn(map: Map<string, unknown[]>, key: string, value: unknown) {
+    let list = map.get(key)
+    if (!list) map.set(key, (list = []))
     if (list.includes(value)) return
     if (list.length >= 60) list.splice(r.int(0, list.length - 1), 1)
     list.push(value)
   }
+  let seenBy: Map<string, unknown[]> | undefined
+  function remember(key: string, value: unknown) {
+    rememberIn(harvest, key, value)
+    if (seenBy) rememberIn(seenBy, key, value)
+  }
   const collectionOf = (template: string) => template.replace(/(\/\{[^}]+\})+$/, '')
-  function harvestFrom(op: Operation, body: string) {
+  function harvestFrom(op: Operation, body: string, persona: Persona) {
+    if (!harvestBy.has(persona.label)) harvestBy.set(persona.label, new Map())
+    seenBy = harvestBy.get(persona.label)
+    try {
+      harvestInto(op, body)
+    } finally {
+      seenBy = undefined
+    }
+  }
+  function harvestInto(op: Operation, body: string) {
     let value: unknown
     try {
       value = JSON.parse(body)
@@ -256,7 +326,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }
     const collection = collectionOf(op.path)
     const top = value && typeof value === 'object' ? (value as Record<string, unknown>) : null
-    const records = Array.isArray(top?.items) ? (top.items as unknown[]) : [top]
+    // A list answers `{ items: [...] }` or a bare array; either way its records name this collection.
+    const records = Array.isArray(value) ? (value as unknown[]) : Array.isArray(top?.items) ? (top.items as unknown[]) : [top]
     for (const rec of records.slice(0, 20)) {
       if (!rec || typeof rec !== 'object') continue
       for (const [k, v] of Object.entries(rec as Record<string, unknown>)) {
@@ -274,9 +345,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       }
     }
   }
-  function harvested(keys: string[]): unknown[] {
+  function harvested(keys: string[], from: Map<string, unknown[]> = harvest): unknown[] {
     for (const k of keys) {
-      const list = harvest.get(k)
+      const list = from.get(k)
       if (list?.length) return list
     }
     return []
@@ -290,10 +361,21 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const body = `${area}${birth}${String(r.int(0, 999)).padStart(3, '0')}`
     return body + '10X98765432'[[...body].reduce((s, c, i) => s + Number(c) * idWeights[i]!, 0) % 11]
   }
+  /** `categoryCode` → the codes a `/…/categories` list answered; `sealId` → the ids of `/…/seals`. */
+  function collectionKeys(name: string): string[] {
+    const m = /^([a-z]+)(Id|Code)$/.exec(name)
+    if (!m) return []
+    const stem = m[1]!.replace(/y$/, '')
+    const field = m[2]!.toLowerCase()
+    return [...harvest.keys()].filter((k) => {
+      const [path, key] = k.split('#')
+      return key === field && path !== '*' && path!.slice(path!.lastIndexOf('/') + 1).startsWith(stem)
+    })
+  }
   const hint: Hint = (name, schema) => {
     const lower = name.toLowerCase()
     if (r.chance(0.15)) return undefined
-    const fromAnswers = harvested([`*#${name}`, ...(lower.endsWith('code') ? ['*#code'] : []), ...(lower.endsWith('id') ? ['*#id'] : [])])
+    const fromAnswers = harvested([`*#${name}`, ...collectionKeys(name), ...(lower.endsWith('code') ? ['*#code'] : []), ...(lower.endsWith('id') ? ['*#id'] : [])])
     if (fromAnswers.length && r.chance(0.7) && (schema.type === 'string' || schema.type === 'integer' || !schema.type)) return r.pick(fromAnswers)
     if (lower === 'idnumber') return newIdNumber()
     if (lower === 'phone' || lower === 'mobile') return `13${r.int(0, 9)}${String(r.int(0, 99_999_999)).padStart(8, '0')}`
@@ -304,14 +386,18 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   }
 
   // ---- building requests ---------------------------------------------------------------------------
-  function pathValue(op: Operation, name: string, schema: Schema): unknown {
+  function pathValue(op: Operation, name: string, schema: Schema, persona: Persona): unknown {
     const prefix = op.path.slice(0, op.path.indexOf(`{${name}}`)).replace(/\/$/, '')
     const collection = collectionOf(prefix)
     // Values from this collection, then from its siblings (`/checkpoints/latest` for `/checkpoints/{id}`), then from anywhere.
     const siblings = [...harvest.keys()].filter((k) => k.startsWith(`${prefix}/`) && !k.slice(prefix.length + 1).includes('/') && (k.endsWith(`#${name}`) || k.endsWith('#id')))
-    const known = harvested([`${prefix}#${name}`, `${collection}#${name}`, `${prefix}#id`, ...siblings, `*#${name}`]).filter(
-      (v) => op.method !== 'DELETE' || !protectedIds().has(String(v)),
-    )
+    const keys = [`${prefix}#${name}`, `${collection}#${name}`, `${prefix}#id`, ...siblings, `*#${name}`]
+    const usable = (v: unknown) => op.method !== 'DELETE' || !protectedIds().has(String(v))
+    // Mostly what this persona was shown itself (its own cases, its wallet), else what anyone was.
+    const mine = harvestBy.get(persona.label)
+    const own = mine ? harvested(keys, mine).filter(usable) : []
+    if (own.length && r.chance(0.6)) return r.pick(own)
+    const known = harvested(keys).filter(usable)
     if (known.length && r.chance(0.75)) return r.pick(known)
     return validValue(schema, r, undefined, name)
   }
@@ -334,7 +420,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   function validParts(op: Operation, persona: Persona): Parts {
     const parts: Parts = { path: {}, query: {}, headers: {}, method: op.method }
     for (const p of op.params) {
-      if (p.in === 'path') parts.path[p.name] = encode(String(pathValue(op, p.name, p.schema)))
+      if (p.in === 'path') parts.path[p.name] = encode(String(pathValue(op, p.name, p.schema, persona)))
       else if (p.in === 'query' && (p.required || r.chance(0.5))) {
         const v = validValue(p.schema, r, hint, p.name)
         if (v !== undefined && v !== null) parts.query[p.name] = v
@@ -571,7 +657,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       reached.add(op.key)
       const v = foreign?.alternativeContentType?.test(ct) ? null : validator.check(op, status, ct, res.body)
       if (v) fail('schema', op, persona, built, res, v)
-      else harvestFrom(op, res.body)
+      else harvestFrom(op, res.body, persona)
     }
     if (res.headers['x-content-type-options'] !== 'nosniff' || !res.headers['content-security-policy']) {
       fail('security-headers', op, persona, built, res, 'X-Content-Type-Options or Content-Security-Policy missing')
@@ -585,10 +671,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       } catch {
         /* the URL is malformed on purpose */
       }
-      const own = new Set(persona.spec?.own ?? [])
       const allowed = (h: PersonalDataHit) =>
         (opts.allowPersonalData ?? []).some((a) => a.operation === op.key && a.kind === h.kind && (!a.when || a.when(h.holders)))
-      const leaks = hits.filter((h) => !sent.toUpperCase().includes(h.value) && !own.has(h.value) && !allowed(h))
+      const leaks = hits.filter((h) => !sent.toUpperCase().includes(h.value) && !persona.own.has(h.value) && !allowed(h))
       if (leaks.length) {
         const shown = [...new Set(leaks.map((h) => (h.kind === 'idNumber' ? `ID ${h.value.slice(0, 4)}…${h.value.slice(-4)}` : `phone ${h.value.slice(0, 3)}…${h.value.slice(-4)}`)))]
         fail('personal-data', op, persona, built, res, `unmasked ${shown.join(', ')}`)
@@ -597,6 +682,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   }
 
   const timeoutMs = opts.requestTimeoutMs ?? 15_000
+  let lastAnswer: FuzzResponse | undefined
   let stuck = false
   async function send(op: Operation, persona: Persona, built: Built) {
     report.requests++
@@ -616,6 +702,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     } finally {
       clearTimeout(timer)
     }
+    lastAnswer = res
     check(op, persona, built, res)
     if (report.requests % 1000 === 0) opts.onProgress?.(report.requests, report)
   }
@@ -644,11 +731,55 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }
   }
 
-  // Phase 1: every operation as every persona, valid requests (reads first, deletes last).
+  // Phase 0: the fixtures, in order (later ones use what earlier ones were answered).
+  const pick: Picked = (key) => {
+    const list = harvest.get(key)
+    return list?.length ? r.pick(list) : undefined
+  }
+  for (const f of opts.fixtures ?? []) {
+    const op = ops.find((o) => o.key === f.operation)
+    const persona = personas.find((p) => p.spec?.username === f.as)
+    for (let i = 0; i < (f.times ?? 1); i++) {
+      report.fixtures.tried++
+      if (!op || !persona) {
+        report.fixtures.failed.push(`${f.operation} as ${f.as}: ${!op ? 'no such operation' : 'no such persona'}`)
+        break
+      }
+      const params = f.path?.(pick) ?? {}
+      const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encode(String(params[name] ?? 'none')))
+      const query = f.query ? `?${encodeQuery(f.query)}` : ''
+      const body = f.body?.(pick)
+      const headers: Record<string, string> = { cookie: persona.cookie! }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const request: FuzzRequest = { method: op.method, url: path + query, headers, body: body === undefined ? undefined : JSON.stringify(body) }
+      lastAnswer = undefined
+      await send(op, persona, { request, label: 'fixture' })
+      const last = lastAnswer as FuzzResponse | undefined // set by send()
+      if (last && last.status >= 200 && last.status < 300) report.fixtures.made++
+      else report.fixtures.failed.push(`${f.operation} as ${f.as}: ${last?.status} ${truncate(last?.body ?? '', 160)}`)
+    }
+  }
+
+  // Phase 1: every operation as every persona, valid requests (reads first, deletes last). First
+  // each operation until one persona gets a 2xx (at most 8 tries, those shown records of its
+  // collection first), so a time-bounded run reaches many handlers; then the remaining pairs.
+  const sentValid = new Set<string>()
+  const likely = (op: Operation, p: Persona) => {
+    const prefix = collectionOf(op.path.replace(/\/\{[^}]+\}.*$/, ''))
+    const seen = harvestBy.get(p.label)
+    return seen && [...seen.keys()].some((k) => k.startsWith(`${prefix}#`)) ? 0 : 1
+  }
+  for (const op of ops) {
+    for (const persona of r.shuffle([...personas]).sort((a, b) => likely(op, a) - likely(op, b)).slice(0, 8)) {
+      if (outOfTime() || reached.has(op.key)) break
+      sentValid.add(`${op.key} ${persona.label}`)
+      await sendValid(op, persona)
+    }
+  }
   for (const op of ops) {
     for (const persona of personas) {
       if (outOfTime()) break
-      await sendValid(op, persona)
+      if (!sentValid.has(`${op.key} ${persona.label}`)) await sendValid(op, persona)
     }
   }
   if (!stuck) await refreshSessions()
@@ -677,6 +808,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   }
 
   report.reached = [...reached].sort()
+  report.unreached = ops.map((op) => op.key).filter((k) => !reached.has(k))
   report.durationMs = Date.now() - started
   opts.onProgress?.(report.requests, report)
   return report

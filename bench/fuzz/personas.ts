@@ -9,7 +9,8 @@ export interface DemoLogin {
 
 /**
  * The demo city's accounts as fuzzing personas: one per role, plus the district-scoped data admin
- * the README does not list. A phone used as a sign-in name is the persona's own phone.
+ * the README does not list. A phone used as a sign-in name is the persona's own phone; a citizen's
+ * ID number and phone are read back from its own records before fuzzing (they are not others').
  */
 export function demoPersonas(logins: DemoLogin[]): PersonaSpec[] {
   const all = [...logins]
@@ -20,6 +21,8 @@ export function demoPersonas(logins: DemoLogin[]): PersonaSpec[] {
     username: l.username,
     password: l.password,
     own: /^1[3-9]\d{9}$/.test(l.username) ? [l.username] : [],
+    // A citizen registered with an ID number and a phone; its wallet and forms show them in full to it.
+    ownFrom: /^citizen/.test(l.role) ? ['/api/me', `/api/registries/persons/me?purpose=${encodeURIComponent('模糊测试：本人身份标识')}`] : [],
   }))
 }
 
@@ -34,6 +37,11 @@ export const readmeDemoLogins: DemoLogin[] = [
   }),
   { role: 'citizen', username: '13900001409', password: 'Demo@2026' },
   { role: 'enterprise_agent', username: '91140921301127208P', password: 'Demo@2026' },
+  // The 12345 centre, a department that takes tickets, and the 出生一件事 family and a department clerk.
+  ...['rx.operator:hotline_operator', 'rx.admin:hotline_admin', 'xz.hrss:department_head', '13900001501:citizen (mother)', '13900001502:citizen (father)', 'ga.clerk:window_clerk'].map((s) => {
+    const [username, role] = s.split(':') as [string, string]
+    return { role, username, password: 'Demo@2026' }
+  }),
 ]
 
 /** A registries record disclosed in full on purpose (staff in scope or the person, a stated purpose, an access-log entry). */
@@ -51,6 +59,11 @@ export const personalDataAllowances: PersonalDataAllowance[] = [
     kind: 'phone' as const,
     reason: 'a department’s office phone is public contact information (政务公开), whatever number an admin entered',
   })),
+  {
+    operation: 'POST /api/hotline/tickets/{id}/reporter/reveal',
+    kind: 'phone',
+    reason: 'the 12345 centre reveals a reporter’s number to call back only on request with a stated reason; each reveal is audited',
+  },
   ...(['phone', 'idNumber'] as const).map((kind) => ({
     operation: 'GET /api/cases/{id}',
     kind,

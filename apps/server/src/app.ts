@@ -65,7 +65,7 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(cookie, { secret: core.config.SECRET_KEY })
   await app.register(authPlugin, { publicUrl: core.config.publicUrl, trustedOrigins: corsOrigins })
   await app.register(rateLimitPlugin, { scale: core.config.RATE_LIMIT_SCALE })
-  await app.register(idempotencyPlugin, { db: core.db, clock: core.clock })
+  await app.register(idempotencyPlugin, { db: core.db, clock: core.clock, inFlightTimeoutMs: core.config.IDEMPOTENCY_IN_FLIGHT_S * 1000 })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -25,6 +25,8 @@ const configSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   /** Multiplies every rate limit (platform/rate-limit.ts); 0 switches them off (tests, benchmarks). */
   RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
+  /** Seconds before an Idempotency-Key reservation whose request never answered nor committed is given up (platform/idempotency.ts). */
+  IDEMPOTENCY_IN_FLIGHT_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Where the web app's built files are served from. */
   WEB_DIST: z.string().optional(),
 })

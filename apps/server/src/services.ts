@@ -26,18 +26,22 @@ export function createServices(core: Core) {
   const cases = createCasesService({ ...core, catalog, org, identity, licenses })
   // An approved case whose item produces a license issues it into the applicant's wallet (once per case).
   core.outbox.subscribe(casesEventTypes.approved, async (event) => {
-    await licenses.issueForCase((event.data as ApplicationEventData).applicationId, { findApplication: (id) => cases.findApplication(id), getVersion: (id) => catalog.getVersion(id) })
+    const data = event.data as ApplicationEventData
+    // Most items issue no license: the item version (its content never changes; cases caches it) says so without a query.
+    const version = await cases.itemVersion(data.itemVersionId)
+    if (version && !version.guide.producesLicenseType) return
+    await licenses.issueForCase(data.applicationId, { findApplication: (id) => cases.findApplication(id), getVersion: (id) => cases.itemVersion(id) })
   })
   const registries = createRegistriesService({ ...core, org, identity })
   // 12345: tickets are placed through the registries' geocoder and dispatched to org's departments.
   const hotline = createHotlineService({ ...core, org, registries })
   // Applicants hear of every change to their case by text message as well as in the in-app inbox.
-  core.outbox.subscribe(casesEventTypes.notificationCreated, async (event) => {
-    const { accountId, text } = event.data as { accountId: string; text: string }
-    await identity.textAccount(accountId, text)
+  // Together per delivered batch: one insert for all of them rather than one each.
+  core.outbox.subscribeBatch(casesEventTypes.notificationCreated, async (events) => {
+    await identity.textAccounts(events.map((e) => e.data as { accountId: string; text: string }))
   })
   // 好差评: a closed case, and a ticket closed after its callback, become rateable by their applicant.
-  const rating = createRatingService({ ...core, identity, org, catalog })
+  const rating = createRatingService({ ...core, identity, org, catalog, tickets: hotline })
   core.outbox.subscribe(casesEventTypes.closed, (event) => rating.onCaseClosed(event.data as ApplicationEventData, event.occurredAt))
   core.outbox.subscribe('hotline.ticket.closed', (event) => rating.onTicketClosed(event.data as TicketClosedData))
   // 一件事一次办: case groups (in cases) and the bundles, shared drafts and prefill (onething).

@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
+import { withCommitHooks } from './commit-hooks.js'
 import { lockDataDir } from './pglite-lock.js'
 
 /**
@@ -53,7 +54,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // An idle client losing its connection (server restart, admin terminate) must not crash the
     // process; the pool discards it and the next query opens a new one.
     pool.on('error', (err) => opts.onIdleError?.(err))
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+    // Commit hooks let a request's transaction carry platform rows it does not know about (idempotency).
+    const db = new Kysely<any>({ dialect: withCommitHooks(new PostgresDialect({ pool })) })
     await sql`create extension if not exists pg_trgm`.execute(db)
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
@@ -72,7 +74,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     unlock()
     throw err
   }
-  const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
+  const db = new Kysely<any>({ dialect: withCommitHooks(new PGliteDialect({ pglite })) })
   await sql`create extension if not exists pg_trgm`.execute(db)
   return {
     db,

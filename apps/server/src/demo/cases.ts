@@ -8,6 +8,9 @@ import { seededRandom, type Random } from '../modules/identity/index.js'
 import type { Services } from '../services.js'
 import type { DemoLogin } from './index.js'
 
+/** The demo citizen's sign-in number (README). */
+const DEMO_LOGIN_PHONE = '13900001409'
+
 /**
  * Demo applications (办件) for the workbench and the citizen face: a few dozen cases of 忻州's
  * citizens in every state — waiting at the window, in 补正, at each review step, decided, issued,
@@ -175,7 +178,7 @@ export async function seedCasesDemo(core: Core, services: Services): Promise<Dem
   if ((await cases.listInReach(leader, { pageSize: 1 })).total > 0) return []
 
   const people = (await identity.listAccounts('system', { kind: 'person', pageSize: 100 })).items
-  const demoLogin = (await identity.listAccounts('system', { kind: 'person', q: '13900001409', pageSize: 1 })).items[0]
+  const demoLogin = (await identity.listAccounts('system', { kind: 'person', q: DEMO_LOGIN_PHONE, pageSize: 1 })).items[0]
   const citizens = [...(demoLogin ? [demoLogin] : []), ...people.filter((p) => p.id !== demoLogin?.id)].map(principalOf)
   if (citizens.length === 0) return []
 
@@ -217,7 +220,9 @@ export async function seedCasesDemo(core: Core, services: Services): Promise<Dem
     const applicant = citizens[s.applicant % citizens.length]!
     if (!version) continue
     const idNumber = await identity.revealIdNumber(applicant.accountId)
-    const formData = fillForm(version.guide.form, { name: applicant.name, idNumber, phone: `139${String(14_090_000 + i).padStart(8, '0')}`, rng })
+    // The demo login's forms carry its own number (its cases are what a visitor sees); others get one of their own.
+    const phone = applicant.accountId === demoLogin?.id ? DEMO_LOGIN_PHONE : `139${String(14_090_000 + i).padStart(8, '0')}`
+    const formData = fillForm(version.guide.form, { name: applicant.name, idNumber, phone, rng })
     if (!formData) {
       core.logger.warn({ item: s.item }, 'demo case skipped: its form cannot be filled')
       continue

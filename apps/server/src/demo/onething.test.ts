@@ -63,16 +63,23 @@ describe('demo bundles', () => {
     const fd = await onething.acceptInvitation(father, token)
     expect(fd.fields.filter((f) => f.party === 'father').map((f) => [f.name, f.source])).toEqual([['fatherName', 'prefill'], ['fatherIdNumber', 'prefill']])
     await onething.confirm(father, d.id)
+    // 生育津贴's 诊断证明或出院记录 comes from no license or registry: the mother uploads it.
+    const before = await onething.getDraft(mother, d.id)
+    expect(before.materials.filter((m) => m.status === 'missing').map((m) => `${m.itemCode}.${m.code}`)).toEqual(['JF00305000.medical_record'])
+    await onething.uploadFile(mother, d.id, { itemCode: 'JF00305000', materialCode: 'medical_record' }, { bytes: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'), contentType: 'application/pdf', fileName: '出院记录.pdf' })
     const { group, draft } = await onething.submit(mother, d.id, { version: d.version })
     expect(draft.counts).toMatchObject({ typed: 5, prefilled: 6 })
+    expect(group.children.map((c) => c.itemCode).sort()).toEqual(['GG00201000', 'GG00302000', 'GG00801000', 'JF00305000', 'QR00101000'])
     expect(new Set(group.children.map((c) => c.departmentName)).size).toBe(4)
     expect(group.fill.typed).toBe(5)
   })
 
   it('企业开办一件事: an enterprise applies, the legal representative joins by link and confirms, four departments', async () => {
-    const { identity, onething } = t.services
+    const { identity, onething, registries } = t.services
     const rng = seededRandom(9)
-    const rep = await identity.createPerson('system', { name: '孙立新', idNumber: generateIdNumber({ divisionCode: '140902', birthDate: '1985-09-09', sex: 'male', rng }), phone: '13900009901' })
+    const repId = generateIdNumber({ divisionCode: '140902', birthDate: '1985-09-09', sex: 'male', rng })
+    const rep = await identity.createPerson('system', { name: '孙立新', idNumber: repId, phone: '13900009901' })
+    await registries.createPerson('system', { idNumber: repId, name: '孙立新', ethnicity: '01', householdDivisionCode: '140902', address: '忻府区和平街1号', phone: '13900009901' })
     const agent = await identity.createPerson('system', { name: '周敏', idNumber: generateIdNumber({ divisionCode: '140902', birthDate: '1990-01-01', sex: 'female', rng }), phone: '13900009902' })
     const legal = await identity.createLegal('system', { name: '忻州市新禾科技有限公司', creditCode: generateCreditCode({ divisionCode: '140902', rng }), agentAccountId: agent.id })
     const company: Principal = { accountId: legal.id, sessionId: 's_l', kind: 'legal', name: legal.name, grants: [{ role: 'enterprise_agent', divisionCode: '140902', departmentId: null }] }
@@ -84,9 +91,10 @@ describe('demo bundles', () => {
     }
     await onething.putFields(company, d.id, Object.entries(values).map(([field, value]) => ({ field, value, baseVersion: 0 })))
     const { token } = await onething.invite(company, d.id, { role: 'legalRep' })
-    await onething.acceptInvitation(repP, token)
-    // The representative's own part: name and ID number from the population registry are not there (no record), typed.
-    await onething.putFields(repP, d.id, [{ field: 'legalRepName', value: '孙立新', baseVersion: 0 }, { field: 'legalRepIdNumber', value: (await identity.revealIdNumber(rep.id))!, baseVersion: 0 }, { field: 'legalRepPhone', value: '13900009901', baseVersion: 0 }])
+    const joined = await onething.acceptInvitation(repP, token)
+    // The representative's own part comes from their population-registry record; their ID card is confirmed there too.
+    expect(joined.fields.filter((f) => f.party === 'legalRep').map((f) => [f.name, f.value, f.source])).toEqual([['legalRepName', '孙立新', 'prefill'], ['legalRepIdNumber', repId, 'prefill'], ['legalRepPhone', '13900009901', 'prefill']])
+    expect(joined.materials.filter((m) => m.party === 'legalRep').map((m) => m.status)).toEqual(['registry', 'registry'])
     await onething.confirm(repP, d.id)
     const { group } = await onething.submit(company, d.id, { version: d.version })
     expect(group.children.map((c) => c.itemCode).sort()).toEqual(['GG00209000', 'GG01104000', 'QT00113000', 'XK00501000'])

@@ -38,11 +38,12 @@ export const demoBundles: BundleDefinitionInput[] = [
   {
     code: 'BIRTH',
     name: '出生一件事',
-    summary: '新生儿出生后，一次申请同时办理出生医学证明、出生登记（落户）、新生儿医保参保和社会保障卡申领，父母双方在线确认，无需重复填写和提交材料。',
+    summary: '新生儿出生后，一次申请同时办理出生医学证明、出生登记（落户）、新生儿医保参保、社会保障卡申领和生育津贴，父母双方在线确认，无需重复填写；除医疗机构的诊断证明外无需提交材料。',
     applicableTo: 'person',
     questions: [
       { key: 'bornHere', label: '新生儿是否在本市助产机构出生', help: '在本市出生的，出生医学证明由助产机构同步签发', options: [yes, no], default: 'yes' },
       { key: 'wantCard', label: '是否同时为新生儿申领社会保障卡', options: [yes, no], default: 'yes' },
+      { key: 'maternityInsured', label: '母亲是否参加职工生育保险', help: '参加的，可同时申领生育津贴（需上传诊断证明或出院记录）', options: [yes, no], default: 'yes' },
     ],
     parties: [{ role: 'father', label: '父亲', required: true, relation: 'spouse' }],
     items: [
@@ -53,6 +54,8 @@ export const demoBundles: BundleDefinitionInput[] = [
         materials: { birth_certificate: birthProduced, household_register: { via: 'bundle', from: 'QR00101000', label: '新生儿户口（出生登记同步办理）' } },
       },
       { code: 'GG00201000', when: [{ question: 'wantCard', in: ['yes'] }] },
+      // 医保局's 生育津贴: its 诊断证明或出院记录 (medical_record) has no e-license and no shared source, so the mother uploads it.
+      { code: 'JF00305000', when: [{ question: 'maternityInsured', in: ['yes'] }], materials: { birth_certificate: birthProduced } },
     ],
     fields: [
       { name: 'babyName', to: ['QR00101000.babyName', 'GG00801000.babyName', 'GG00302000.babyName', 'GG00201000.babyName'] },
@@ -84,12 +87,13 @@ export const demoBundles: BundleDefinitionInput[] = [
         materials: {
           application_form: { via: 'form', label: '申请书由合并表单在线生成' },
           articles: { via: 'form', label: '采用标准章程，由合并表单生成并经股东在线确认' },
-          id_card: { via: 'form', label: '股东、法定代表人实名登录并在线确认' },
+          // The representative's own ID card: their e-ID card (their consent) or the population registry, never an upload.
+          id_card: { via: 'party', party: 'legalRep', label: '由法定代表人本人提供：电子身份证或人口库核验' },
           domicile_proof: { via: 'form', label: '住所申报承诺制：在合并表单中在线承诺' },
           officers_appointment: { via: 'form', label: '任职信息在合并表单中填写并经股东在线确认' },
         },
       },
-      { code: 'QT00113000', materials: { business_license: { via: 'bundle', from: 'XK00501000', label: '营业执照（本次同步核发，数据共享）' }, id_card: { via: 'form', label: '法定代表人实名登录并在线确认' } } },
+      { code: 'QT00113000', materials: { business_license: { via: 'bundle', from: 'XK00501000', label: '营业执照（本次同步核发，数据共享）' }, id_card: { via: 'party', party: 'legalRep', label: '由法定代表人本人提供：电子身份证或人口库核验' } } },
       { code: 'GG00209000', when: [{ question: 'hireNow', in: ['yes'] }], materials: { business_license: { via: 'bundle', from: 'XK00501000', label: '营业执照（本次同步核发，数据共享）' }, bank_info: { via: 'form', label: '单位银行账户在合并表单中填写' } } },
       { code: 'GG01104000', when: [{ question: 'hireNow', in: ['yes'] }], materials: { business_license: { via: 'bundle', from: 'XK00501000', label: '营业执照（本次同步核发，数据共享）' }, id_card: { via: 'form', label: '经办人实名登录' } } },
     ],

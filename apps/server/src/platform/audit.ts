@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
+import { noteChange } from '../db/commit-hooks.js'
 import type { Db } from '../db/database.js'
 import type { Clock } from './clock.js'
 import { newId } from './ids.js'
@@ -54,8 +55,22 @@ export interface AuditFilter {
   divisions?: string[] | null
 }
 
+/**
+ * An audit record built but not yet written, so its insert can ride in a statement of the caller's
+ * (a data-modifying CTE) instead of a round trip of its own while a row lock is held.
+ */
+export interface PendingAudit {
+  record: AuditRecord
+  /** The insert; run it (alone, or inside a statement of the caller's) in the transaction. */
+  insert: RawBuilder<unknown>
+  /** Call once the insert ran, in the same transaction: security records go to the ledger here (its lock last). */
+  written(trx: Db): Promise<void>
+}
+
 export interface Audit {
   record(trx: Db, actor: AuditActor, entry: AuditEntry): Promise<AuditRecord>
+  /** `record` in two halves: see PendingAudit. */
+  prepare(actor: AuditActor, entry: AuditEntry): PendingAudit
   list(filter: AuditFilter, page: { limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }>
   setLedger(ledger: LedgerAppender): void
 }
@@ -105,21 +120,20 @@ function toRecord(r: AuditRow): AuditRecord {
 /** The audit log: every attributable action, in platform.audit_log; security ones also on the ledger. */
 export function createAudit(deps: { db: Db; clock: Clock }): Audit {
   let ledger: LedgerAppender | undefined
-  return {
-    setLedger(l) {
-      ledger = l
-    },
-    async record(trx, actor, entry) {
-      // Free-text detail never carries an ID number or phone in the clear.
-      const detail = JSON.parse(scrubPersonalData(JSON.stringify(entry.detail ?? {}))) as Record<string, unknown>
-      const rec: AuditRecord = {
-        ...actor, id: newId('aud'), at: deps.clock.now(), action: entry.action, targetType: entry.targetType ?? null,
-        targetId: entry.targetId ?? null, divisionCode: entry.divisionCode ?? null, outcome: entry.outcome ?? 'success', detail,
-      }
-      await sql`insert into platform.audit_log (id, at, actor_id, actor_kind, actor_name, action, target_type, target_id,
-          division_code, ip, user_agent, outcome, detail)
-        values (${rec.id}, ${rec.at}, ${rec.actorId}, ${rec.actorKind}, ${rec.actorName}, ${rec.action}, ${rec.targetType},
-          ${rec.targetId}, ${rec.divisionCode}, ${rec.ip}, ${rec.userAgent}, ${rec.outcome}, ${JSON.stringify(detail)}::jsonb)`.execute(trx)
+  function prepare(actor: AuditActor, entry: AuditEntry): PendingAudit {
+    // Free-text detail never carries an ID number or phone in the clear.
+    const detail = JSON.parse(scrubPersonalData(JSON.stringify(entry.detail ?? {}))) as Record<string, unknown>
+    const rec: AuditRecord = {
+      ...actor, id: newId('aud'), at: deps.clock.now(), action: entry.action, targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null, divisionCode: entry.divisionCode ?? null, outcome: entry.outcome ?? 'success', detail,
+    }
+    const insert = sql`insert into platform.audit_log (id, at, actor_id, actor_kind, actor_name, action, target_type, target_id,
+        division_code, ip, user_agent, outcome, detail)
+      values (${rec.id}, ${rec.at}, ${rec.actorId}, ${rec.actorKind}, ${rec.actorName}, ${rec.action}, ${rec.targetType},
+        ${rec.targetId}, ${rec.divisionCode}, ${rec.ip}, ${rec.userAgent}, ${rec.outcome}, ${JSON.stringify(detail)}::jsonb)`
+    const written = async (trx: Db) => {
+      // What the transaction changed, for an Idempotency-Key marker committed with it (db/commit-hooks.ts).
+      noteChange({ action: rec.action, targetType: rec.targetType, targetId: rec.targetId, outcome: rec.outcome })
       if (entry.security && ledger) {
         // Ledger entries are public, so they carry a digest of the audit row rather than who did
         // what to whom: the row stays private and any later change to it no longer matches.
@@ -128,7 +142,20 @@ export function createAudit(deps: { db: Db; clock: Clock }): Audit {
           payload: { auditId: rec.id, at: rec.at.toISOString(), action: rec.action, outcome: rec.outcome, digest: auditDigest(rec) },
         })
       }
-      return rec
+    }
+    return { record: rec, insert, written }
+  }
+
+  return {
+    prepare,
+    setLedger(l) {
+      ledger = l
+    },
+    async record(trx, actor, entry) {
+      const pending = prepare(actor, entry)
+      await pending.insert.execute(trx)
+      await pending.written(trx)
+      return pending.record
     },
     async list(filter, page) {
       let q = deps.db.selectFrom('platform.audit_log')

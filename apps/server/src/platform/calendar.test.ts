@@ -49,6 +49,22 @@ describe('working-day calendar', () => {
     expect(cal.deadline(new Date('2026-11-23T01:00:00Z'), 1).toISOString()).toBe('2026-11-24T15:59:59.999Z')
   })
 
+  it('agrees with the time-zone database, summer time of 1986–1991 included', () => {
+    const tz = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    for (const at of ['1988-07-01T15:30:00Z', '1991-12-31T15:59:59.999Z', '1991-12-31T16:00:00Z', '2026-11-23T15:59:59.999Z', '2026-11-23T16:00:00Z', '2099-02-28T16:00:00Z']) {
+      expect(chinaDate(new Date(at)), at).toBe(tz.format(new Date(at)))
+    }
+  })
+
+  it('answers the same when asked again (answers are remembered per day)', () => {
+    const local = createWorkingCalendar({ holidays: ['2026-11-24'] })
+    expect(local.addWorkingDays('2026-11-23', 1)).toBe('2026-11-25')
+    expect(local.addWorkingDays('2026-11-23', 1)).toBe('2026-11-25')
+    expect(local.workingDaysBetween('2026-11-23', '2026-11-25')).toBe(1)
+    expect(local.workingDaysBetween('2026-11-25', '2026-11-23')).toBe(-1)
+    expect(cal.workingDaysBetween('2026-11-23', '2026-11-25')).toBe(2)
+  })
+
   it('rejects negative or fractional counts', () => {
     expect(() => cal.addWorkingDays('2026-11-23', -1)).toThrow(RangeError)
     expect(() => cal.addWorkingDays('2026-11-23', 1.5)).toThrow(RangeError)

@@ -79,6 +79,35 @@ describe('event outbox', () => {
     expect(await core.outbox.drain()).toBe(1)
   })
 
+  it('hands a batch handler every event of its type in a batch at once, and redelivers them all when it fails', async () => {
+    t = await createTestCore()
+    const batches: unknown[][] = []
+    const singles: unknown[] = []
+    let failOnce = true
+    t.core.outbox.subscribeBatch('test.text.queued', (events) => {
+      if (failOnce) {
+        failOnce = false
+        throw new Error('gateway down')
+      }
+      batches.push(events.map((e) => e.data))
+    })
+    t.core.outbox.subscribe('test.thing.created', (e) => void singles.push(e.data))
+    await t.core.db.transaction().execute((trx) =>
+      t!.core.outbox.addAll(trx, [
+        { type: 'test.thing.created', data: { n: 1 } },
+        { type: 'test.text.queued', data: { n: 2 } },
+        { type: 'test.thing.created', data: { n: 3 } },
+        { type: 'test.text.queued', data: { n: 4 } },
+      ]),
+    )
+    // The failure stops the batch at the first text event: the event before it is delivered, the rest wait.
+    expect(await t.core.outbox.drain()).toBe(1)
+    expect(await t.core.outbox.drain()).toBe(3)
+    expect(batches).toEqual([[{ n: 2 }, { n: 4 }]])
+    expect(singles).toEqual([{ n: 1 }, { n: 3 }])
+    expect(await t.core.outbox.drain()).toBe(0)
+  })
+
   it('publishes CloudEvents to NATS JetStream', async () => {
     t = await createTestCore()
     const stream = `YIWANG_TEST_${Date.now()}`

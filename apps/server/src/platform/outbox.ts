@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../db/database.js'
 import type { Clock } from './clock.js'
@@ -21,6 +21,8 @@ export interface NewEvent<T = unknown> {
 }
 
 export type EventHandler = (event: DomainEvent) => Promise<void> | void
+/** Takes every event of its type in a claimed batch at once (in order); see `subscribeBatch`. */
+export type BatchEventHandler = (events: DomainEvent[]) => Promise<void> | void
 
 /** Publishes a delivered event elsewhere (NATS JetStream); must be idempotent on event id. */
 export interface EventPublisher {
@@ -33,8 +35,19 @@ export interface Outbox {
   add(trx: Db, event: NewEvent): Promise<DomainEvent>
   /** Like `add` for several events, in one statement (in order). */
   addAll(trx: Db, events: NewEvent[]): Promise<DomainEvent[]>
+  /**
+   * `addAll` without running it: the insert (null for no events) for the caller to run in its
+   * transaction, alone or inside a statement of its own (a data-modifying CTE).
+   */
+  prepareAll(events: NewEvent[]): { events: DomainEvent[]; insert: RawBuilder<unknown> | null }
   /** Registers an in-process handler for an event type ('*' for all). Handlers must be idempotent. */
   subscribe(type: string, handler: EventHandler): void
+  /**
+   * Registers a handler that takes the events of one type together, one call per claimed batch, at
+   * the place of the first of them (so before other types' handlers for later events of the batch).
+   * For work that is cheaper in bulk (one insert for many text messages). Must be idempotent.
+   */
+  subscribeBatch(type: string, handler: BatchEventHandler): void
   /** Delivers pending events now; returns how many were delivered. */
   drain(): Promise<number>
   /** Asks the dispatcher to run soon (after a commit). */
@@ -70,6 +83,7 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
   const { db, clock, logger, publisher } = deps
   const source = deps.source ?? '/yiwang'
   const handlers = new Map<string, EventHandler[]>()
+  const batchHandlers = new Map<string, BatchEventHandler[]>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
   let again = false
@@ -99,10 +113,18 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
         published_at = ${publisher ? now : null}, attempts = attempts + 1, last_error = null, lease_until = null
         where seq = any(${delivered}::bigint[])`.execute(db)
     }
+    const batched = new Set<string>()
     for (const [i, row] of rows.entries()) {
       const event = toEvent(row)
       try {
         if (!row.delivered_at) {
+          const many = batchHandlers.get(row.type)
+          if (many && !batched.has(row.type)) {
+            // A failure here gives this event and the rest back, the others of the type included.
+            batched.add(row.type)
+            const same = rows.slice(i).filter((r) => r.type === row.type && !r.delivered_at).map(toEvent)
+            for (const handler of many) await handler(same)
+          }
           for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) await handler(event)
         }
         if (publisher && !row.published_at) await publisher.publish(event)
@@ -146,7 +168,17 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
     return running
   }
 
+  function prepareAll(events: NewEvent[]): { events: DomainEvent[]; insert: RawBuilder<unknown> | null } {
+    if (events.length === 0) return { events: [], insert: null }
+    const at = clock.now()
+    const stored = events.map((e): DomainEvent => ({ id: newId('evt'), type: e.type, source, subject: e.subject ?? null, data: e.data, occurredAt: at }))
+    const insert = sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
+      values ${sql.join(stored.map((e) => sql`(${e.id}, ${e.type}, ${e.source}, ${e.subject}, ${JSON.stringify(e.data)}::jsonb, ${e.occurredAt})`))}`
+    return { events: stored, insert }
+  }
+
   return {
+    prepareAll,
     async add(trx, event) {
       const stored: DomainEvent = { id: newId('evt'), type: event.type, source, subject: event.subject ?? null, data: event.data, occurredAt: clock.now() }
       await sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
@@ -154,15 +186,15 @@ export function createOutbox(deps: { db: Db; clock: Clock; logger: Logger; sourc
       return stored
     },
     async addAll(trx, events) {
-      if (events.length === 0) return []
-      const at = clock.now()
-      const stored = events.map((e): DomainEvent => ({ id: newId('evt'), type: e.type, source, subject: e.subject ?? null, data: e.data, occurredAt: at }))
-      await sql`insert into platform.outbox (id, type, source, subject, data, occurred_at)
-        values ${sql.join(stored.map((e) => sql`(${e.id}, ${e.type}, ${e.source}, ${e.subject}, ${JSON.stringify(e.data)}::jsonb, ${e.occurredAt})`))}`.execute(trx)
+      const { events: stored, insert } = prepareAll(events)
+      if (insert) await insert.execute(trx)
       return stored
     },
     subscribe(type, handler) {
       handlers.set(type, [...(handlers.get(type) ?? []), handler])
+    },
+    subscribeBatch(type, handler) {
+      batchHandlers.set(type, [...(batchHandlers.get(type) ?? []), handler])
     },
     drain,
     nudge() {

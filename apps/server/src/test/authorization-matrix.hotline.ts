@@ -8,7 +8,7 @@ import type { Access, Caller, Home, MatrixContext, Refusal, RouteRule } from './
  * hotline's many routes do not crowd it; authorization-matrix.routes.ts spreads them in.
  */
 
-export type HotlineStage = 'registered' | 'dispatched' | 'assisting' | 'processing' | 'extension' | 'replied' | 'callback'
+export type HotlineStage = 'registered' | 'dispatched' | 'assisting' | 'assist-signed' | 'processing' | 'extension' | 'replied' | 'callback'
 
 export interface HotlineFixtures {
   /**
@@ -25,7 +25,11 @@ export interface HotlineFixtures {
   rule(): Promise<{ id: string; version: number; categoryCode: string }>
   settingsVersion(): Promise<number>
   open311Key(): Promise<{ id: string; key: string }>
+  /** A phone caller's one-time rating link (from the dev SMS outbox) for a ticket of the district's department. */
+  ratingLink(home: Home): Promise<string>
 }
+
+let phones = 0
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
@@ -46,8 +50,9 @@ export function createHotlineFixtures(deps: {
     const h = deps.services().hotline
     let d = await h.createByCitizen(citizen(), { type: opts.type ?? 'complaint', categoryCode: 'housing', content: '权限矩阵测试工单：楼道照明损坏', divisionCode: deps.community(home), reporter: { phone: '13900000001' } }, 'web')
     if (stage === 'registered') return d
-    const assisting = stage === 'assisting'
+    const assisting = stage === 'assisting' || stage === 'assist-signed'
     d = await h.act(centre(), d.id, 'dispatch', { version: d.version, departmentId: deps.department(assisting ? 'city' : home), assistDepartmentIds: assisting ? [deps.department(home)] : [] })
+    if (stage === 'assist-signed') return h.act(head(home), d.id, 'assist-sign', { version: d.version })
     if (stage === 'dispatched' || assisting) return d
     d = await h.act(head(home), d.id, 'sign', { version: d.version })
     if (stage === 'processing') return d
@@ -82,6 +87,17 @@ export function createHotlineFixtures(deps: {
       const k = await deps.services().hotline.createApiKey('system', deps.unique('矩阵客户端'))
       return { id: k.id, key: k.key }
     },
+    async ratingLink(home) {
+      const { hotline, rating, identity } = deps.services()
+      const phone = `1385${String(++phones).padStart(7, '0')}`
+      const op = staff('hotline_operator', '140900', null)
+      const d = await hotline.createByOperator(op, { type: 'complaint', categoryCode: 'housing', content: '权限矩阵：电话来电工单', divisionCode: deps.community(home), reporter: { phone } })
+      await rating.onTicketClosed({ ticketId: d.id, number: d.number, closeKind: 'callback', departmentId: deps.department(home), divisionCode: d.divisionCode, reporterAccountId: null })
+      const sms = (await identity.listSmsOutbox('system', { pageSize: 50 })).items.find((m) => m.phone === phone)
+      const token = /\/m\/rate\/([A-Za-z0-9_-]{32})/.exec(sms?.text ?? '')?.[1]
+      if (!token) throw new Error('no rating link was texted')
+      return token
+    },
   }
 }
 
@@ -105,6 +121,7 @@ const r = (fn: Builder) => fn as unknown as RouteRule['request']
 
 export const hotlineRouteTable: Record<string, RouteRule> = {
   'GET /api/hotline/categories': { access: 'public', ok: 200 },
+  'GET /api/hotline/districts': { access: 'public', ok: 200 },
   'POST /api/hotline/categories': rule(admin, 201, r((x) => ({ url: '/api/hotline/categories', payload: { code: x.unique('matrix_new_'), name: '矩阵分类', nameEn: 'Matrix category', group: '其他', defaultType: 'consult' } }))),
   'POST /api/hotline/tickets': rule(centre, 201, r((x) => ({ url: '/api/hotline/tickets', payload: { type: 'consult', categoryCode: 'social_security', content: '社保卡怎么补办', reporter: { phone: x.newPhone() } } }))),
   'GET /api/hotline/tickets': { access: centre, ok: 200 },
@@ -114,6 +131,11 @@ export const hotlineRouteTable: Record<string, RouteRule> = {
   'GET /api/hotline/my/tickets': { access: ['citizen'], ok: 200 },
   'GET /api/hotline/tickets/{id}': rule('signed-in', 200, r(async (x, c) => ({ url: `/api/hotline/tickets/${(await x.hotline.ticket(c.home, 'dispatched')).id}` })), ticketInvisible),
   'GET /api/hotline/tickets/{id}/reporter': rule('signed-in', 200, r(async (x, c) => ({ url: `/api/hotline/tickets/${(await x.hotline.ticket(c.home, 'dispatched')).id}/reporter` })), ticketInvisible),
+  // The full number is the centre's alone (回访), with a reason; departments and citizens are refused by role.
+  'POST /api/hotline/tickets/{id}/reporter/reveal': rule(centre, 200, r(async (x, c) => ({ url: `/api/hotline/tickets/${(await x.hotline.ticket(c.home, 'callback')).id}/reporter/reveal`, payload: { reason: '回访核实' } }))),
+  // A phone caller's one-time rating link: public, the token is the credential.
+  'GET /api/rating/links/{token}': { access: 'public', ok: 200, request: r(async (x, c) => ({ url: `/api/rating/links/${await x.hotline.ratingLink(c.home)}` })) },
+  'POST /api/rating/links/{token}': { access: 'public', ok: 201, request: r(async (x, c) => ({ url: `/api/rating/links/${await x.hotline.ratingLink(c.home)}`, payload: { level: 4, tags: ['convenient'] } })) },
   'GET /api/hotline/tickets/{id}/duplicates': rule(centre, 200, r(async (x, c) => ({ url: `/api/hotline/tickets/${(await x.hotline.ticket(c.home, 'registered')).id}/duplicates` }))),
   'POST /api/hotline/tickets/{id}/direct-close': rule(centre, 200, r(async (x, c) => {
     const t = await x.hotline.ticket(c.home, 'registered', { type: 'consult' })
@@ -143,8 +165,12 @@ export const hotlineRouteTable: Record<string, RouteRule> = {
     const t = await x.hotline.ticket(c.home, 'processing')
     return { url: `/api/hotline/tickets/${t.id}/reply`, payload: { version: t.version, content: '已修复楼道照明' } }
   }), notOurTicket),
-  'POST /api/hotline/tickets/{id}/assist-opinion': rule(department, 200, r(async (x, c) => {
+  'POST /api/hotline/tickets/{id}/assist-sign': rule(department, 200, r(async (x, c) => {
     const t = await x.hotline.ticket(c.home, 'assisting')
+    return { url: `/api/hotline/tickets/${t.id}/assist-sign`, payload: { version: t.version } }
+  }), notOurTicket),
+  'POST /api/hotline/tickets/{id}/assist-opinion': rule(department, 200, r(async (x, c) => {
+    const t = await x.hotline.ticket(c.home, 'assist-signed')
     return { url: `/api/hotline/tickets/${t.id}/assist-opinion`, payload: { version: t.version, content: '已派员协助' } }
   }), notOurTicket),
   'POST /api/hotline/tickets/{id}/review': rule(admin, 200, r(async (x, c) => {

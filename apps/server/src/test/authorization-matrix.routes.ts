@@ -107,9 +107,9 @@ export interface MatrixContext {
    * optional partner): 'draft' / 'submitted' the caller's own draft (the suite citizen's for
    * callers who cannot own one: staff and enterprises), with its case group once submitted;
    * 'invitation' another person's draft with an open invitation; 'joined' such a draft the caller
-   * (an applicant) has joined.
+   * (an applicant) has joined. `withFile`: a draft with a PDF uploaded for the standing item's `proof`.
    */
-  onething(c: Caller, stage: 'draft' | 'submitted' | 'invitation' | 'joined'): Promise<{ id: string; version: number; token?: string; groupId?: string }>
+  onething(c: Caller, stage: 'draft' | 'submitted' | 'invitation' | 'joined', opts?: { withFile?: boolean }): Promise<{ id: string; version: number; token?: string; groupId?: string; fileId?: string }>
   /**
    * Electronic-license fixtures: a new license of the caller (citizen: an ID card; enterprise: a
    * business license), or of the suite's citizen for anyone else, issued by the district's
@@ -653,12 +653,15 @@ export const routeTable: Record<string, RouteRule> = {
     refuse: notOwnDraft,
     request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/fields`, payload: { changes: [{ field: 'note', value: '权限矩阵', baseVersion: 0 }] } }),
   },
-  // Without the licenses module wired, no license can be consented to (422 for every applicant).
+  // The owner consents to their own new e-ID card for the standing items' ID-card material.
   'PUT /api/onething/drafts/{id}/licenses/{licenseType}': {
     access: applicants,
-    ok: 422,
+    ok: 200,
     refuse: notOwnDraft,
-    request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/licenses/resident_id_card`, payload: { licenseId: 'lic_matrix' } }),
+    request: async (x, c) => {
+      const d = await x.onething(c, 'draft')
+      return { url: `/api/onething/drafts/${d.id}/licenses/resident_id_card`, payload: { licenseId: (await x.license(c)).id } }
+    },
   },
   'DELETE /api/onething/drafts/{id}/licenses/{licenseType}': {
     access: applicants,
@@ -675,6 +678,26 @@ export const routeTable: Record<string, RouteRule> = {
   'POST /api/onething/invitations/{token}/accept': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/invitations/${(await x.onething(c, 'invitation')).token}/accept` }) },
   'POST /api/onething/drafts/{id}/confirm': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'joined')).id}/confirm` }) },
   'POST /api/onething/drafts/{id}/decline': { access: applicants, ok: 200, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'joined')).id}/decline` }) },
+  'POST /api/onething/drafts/{id}/materials/{itemCode}/{materialCode}/files': {
+    access: applicants,
+    ok: 201,
+    refuse: notOwnDraft,
+    request: async (x, c) => ({
+      url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/materials/${x.item('140902').code}/proof/files?fileName=proof.pdf`,
+      payload: x.pdf,
+      headers: { 'content-type': 'application/pdf' },
+    }),
+  },
+  'GET /api/onething/drafts/{id}/files': { access: applicants, ok: 200, refuse: notOwnDraft, request: async (x, c) => ({ url: `/api/onething/drafts/${(await x.onething(c, 'draft')).id}/files` }) },
+  'DELETE /api/onething/drafts/{id}/files/{fileId}': {
+    access: applicants,
+    ok: 204,
+    refuse: notOwnDraft,
+    request: async (x, c) => {
+      const d = await x.onething(c, 'draft', { withFile: true })
+      return { url: `/api/onething/drafts/${d.id}/files/${d.fileId}` }
+    },
+  },
   'POST /api/onething/drafts/{id}/submit': {
     access: applicants,
     ok: 201,

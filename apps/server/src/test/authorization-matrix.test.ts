@@ -177,7 +177,11 @@ function guideFor(home: Home, steps: StepRole[] = ['reviewer']): GuideInput {
     applicableTo: 'both',
     legalBasis: '《权限矩阵测试办法》第三条',
     conditions: '权限矩阵测试的申请人',
-    materials: [{ code: 'proof', name: '补充证明材料', requirement: 'conditional', condition: '窗口要求补正时', form: 'electronic' }],
+    materials: [
+      { code: 'proof', name: '补充证明材料', requirement: 'conditional', condition: '窗口要求补正时', form: 'electronic' },
+      // An e-license can stand in for it (the 一件事 license consent needs a material of its type).
+      { code: 'id_card', name: '申请人居民身份证', requirement: 'conditional', condition: '窗口核验身份时', form: 'original', licenseType: 'resident_id_card' },
+    ],
     legalDays: 20,
     promisedDays: 5,
     handlingClass: 'time_limited',
@@ -394,7 +398,7 @@ const ctx: MatrixContext = {
     const vcStatus = ((await licenses.credentialOf(principal, l.id)).credentialStatus as { statusListCredential: string }).statusListCredential
     return { id: l.id, code: detail.verificationCode, sealId: detail.sealId, statusListId: vcStatus.slice(vcStatus.lastIndexOf('/') + 1), grantId, requestId, document: await licenses.documentOf(principal, l.id) }
   },
-  async onething(c, stage) {
+  async onething(c, stage, opts = {}) {
     const { onething } = t.services
     const own = standingItems[OWN]!.code
     matrixBundle ??= onething.putBundle('system', {
@@ -405,6 +409,10 @@ const ctx: MatrixContext = {
     if (stage === 'draft' || stage === 'submitted') {
       const owner = isApplicant(c) && !c.roles.includes('enterprise_agent') ? persona(c.key) : persona('citizen')
       const d = must(await as(owner, 'POST', '/api/onething/drafts', { bundleCode: 'MATRIX' }), 201, 'onething draft')
+      if (stage === 'draft' && opts.withFile) {
+        const f = must(await as(owner, 'POST', `/api/onething/drafts/${d.id}/materials/${own}/proof/files`, PDF, { 'content-type': 'application/pdf' }), 201, 'onething upload')
+        return { id: d.id, version: d.version, fileId: f.id }
+      }
       if (stage === 'draft') return { id: d.id, version: d.version }
       const s = must(await as(owner, 'POST', `/api/onething/drafts/${d.id}/submit`, { version: d.version }), 201, 'onething submit')
       return { id: d.id, version: s.draft.version, groupId: s.group.id }

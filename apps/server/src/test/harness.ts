@@ -14,14 +14,16 @@ import type { Services } from '../services.js'
 
 /**
  * Test databases: in-memory PGlite by default; when DATABASE_URL is set (CI's second pass),
- * a fresh PostgreSQL database per test file, dropped afterwards. Same migrations either way.
+ * a fresh PostgreSQL database per test file, dropped afterwards. Same migrations either way:
+ * both start from the migrated template test/global-setup.ts made (a copy of it on PostgreSQL).
  */
 async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = new URL(baseUrl)
   const name = `${base.pathname.slice(1) || 'yiwang'}_t_${crypto.randomBytes(5).toString('hex')}`
+  const template = process.env.YIWANG_PG_TEMPLATE
   const admin = new pg.Client({ connectionString: baseUrl })
   await admin.connect()
-  await admin.query(`create database "${name}"`)
+  await admin.query(`create database "${name}"${template ? ` template "${template}"` : ''}`)
   await admin.end()
   const url = new URL(baseUrl)
   url.pathname = `/${name}`

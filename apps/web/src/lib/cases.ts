@@ -292,11 +292,16 @@ export function formProblems(problem: { errors?: unknown }): Record<string, stri
 
 /** Uploads one file for a material: the body is the file itself. */
 export async function uploadMaterial(caseId: string, materialCode: string, file: File, language: string): Promise<CaseFile> {
+  return sendFile('PUT', `/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(materialCode)}`, file, language)
+}
+
+/** Sends a file as the request body (its media type as Content-Type, its name as ?fileName), as the upload routes take it. */
+export async function sendFile<T>(method: 'PUT' | 'POST', url: string, file: File, language: string): Promise<T> {
   const type = file.type || (file.name.toLowerCase().endsWith('.ofd') ? 'application/ofd' : 'application/octet-stream')
   let response: Response
   try {
-    response = await fetch(`/api/cases/${encodeURIComponent(caseId)}/materials/${encodeURIComponent(materialCode)}?fileName=${encodeURIComponent(file.name)}`, {
-      method: 'PUT',
+    response = await fetch(`${url}?fileName=${encodeURIComponent(file.name)}`, {
+      method,
       headers: { 'Content-Type': type, Accept: 'application/json, application/problem+json', 'Accept-Language': language },
       body: file,
       credentials: 'same-origin',
@@ -313,5 +318,5 @@ export async function uploadMaterial(caseId: string, materialCode: string, file:
       status: response.status,
     })
   }
-  return data as unknown as CaseFile
+  return data as unknown as T
 }

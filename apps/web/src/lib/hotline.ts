@@ -25,6 +25,7 @@ export type TicketAction =
   | 'decide-extension'
   | 'reply'
   | 'assist-opinion'
+  | 'assist-sign'
   | 'review'
   | 'callback'
   | 'merge'
@@ -102,6 +103,24 @@ export interface Duplicate {
   status: TicketStatus
 }
 
+export interface AssistPart {
+  departmentId: string
+  departmentName: string
+  signedAt: string | null
+  signedBy: string | null
+  opinion: string | null
+  opinionAt: string | null
+  opinionBy: string | null
+}
+
+/** A county-level division of the city for the /m picker (outline only when surveyed data exists). */
+export interface District {
+  code: string
+  name: string
+  center: LatLng | null
+  outline: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown[] } | null
+}
+
 export interface TicketDetail extends TicketSummary {
   content: string
   reporter: Reporter | null
@@ -110,6 +129,10 @@ export interface TicketDetail extends TicketSummary {
   reply: { content: string; at: string; by: string | null } | null
   extension: { days: number; reason: string; requestedAt: string; decided: boolean; approved: boolean | null } | null
   mergedInto: string | null
+  /** Open311 media_url: an outside link, shown as a link only. */
+  mediaUrl?: string | null
+  /** 协办 departments' parts. */
+  assists?: AssistPart[]
   duplicates?: Duplicate[]
   timeline: TimelineEntry[]
   allowedActions: string[]
@@ -196,7 +219,8 @@ export interface ApiKey {
   revokedAt?: string | null
 }
 
-export type Tickets = Page<TicketSummary>
+/** `totalCapped`: the server counts up to 10,000 only, and there are more than `total`. */
+export type Tickets = Page<TicketSummary> & { totalCapped?: boolean }
 
 /** Centre work queues (GET /api/hotline/tickets?queue=). */
 export const centreQueues = ['to_dispatch', 'returned', 'to_review', 'to_callback', 'extensions', 'overdue', 'all'] as const

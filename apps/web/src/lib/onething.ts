@@ -1,4 +1,5 @@
 import { api } from './api'
+import { sendFile } from './cases'
 import type { Page } from './types'
 
 /** Shapes of the 一件事一次办 API (/api/onething); see apps/server/src/modules/onething/routes.ts. */
@@ -45,9 +46,25 @@ export interface DraftMaterial {
   code: string
   name: string
   licenseType: string | null
-  status: 'license' | 'registry' | 'bundle' | 'available' | 'missing'
+  /** Whose license or record provides it: 'applicant' (the first applicant) or a party role. */
+  party: string
+  /** upload: provided by files uploaded to the draft. */
+  status: 'license' | 'registry' | 'bundle' | 'upload' | 'available' | 'missing'
   label: string | null
   licenses: { id: string; number: string; type: string; typeName: string; status: string }[]
+  /** The caller's files for it. */
+  files: DraftFile[]
+}
+
+export interface DraftFile {
+  id: string
+  itemCode: string
+  materialCode: string
+  party: string
+  fileName: string
+  contentType: string
+  sizeBytes: number
+  uploadedAt: string
 }
 
 export interface Counts {
@@ -121,6 +138,10 @@ export const onethingApi = {
     api.patch<{ draft: Draft; conflicts: FieldConflict[] }>(`${d(id)}/fields`, { changes }),
   useLicense: (id: string, licenseType: string, licenseId: string) => api.put<Draft>(`${d(id)}/licenses/${encodeURIComponent(licenseType)}`, { licenseId }),
   withdrawLicense: (id: string, licenseType: string) => api.delete<Draft>(`${d(id)}/licenses/${encodeURIComponent(licenseType)}`),
+  /** Uploads a file for a material of an item of the draft (the body is the file itself). */
+  uploadFile: (id: string, itemCode: string, materialCode: string, file: File, language: string) =>
+    sendFile<DraftFile>('POST', `${d(id)}/materials/${encodeURIComponent(itemCode)}/${encodeURIComponent(materialCode)}/files`, file, language),
+  removeFile: (id: string, fileId: string) => api.delete<void>(`${d(id)}/files/${encodeURIComponent(fileId)}`),
   invite: (id: string, role: string, phone: string | null) => api.post<{ token: string; path: string; draft: Draft }>(`${d(id)}/invitations`, { role, phone }),
   accept: (token: string) => api.post<Draft>(`/api/onething/invitations/${encodeURIComponent(token)}/accept`),
   confirm: (id: string) => api.post<Draft>(`${d(id)}/confirm`),

@@ -15,6 +15,11 @@ import * as m0013 from './0013_hotline.js'
 import * as m0015 from './0015_cases_license_materials.js'
 import * as m0016 from './0016_cases_groups.js'
 import * as m0017 from './0017_onething.js'
+import * as m0018 from './0018_platform_idempotency_commit.js'
+import * as m0020 from './0020_hotline_perf.js'
+import * as m0021 from './0021_catalog_search_columns.js'
+import * as m0022 from './0022_onething_uploads.js'
+import * as m0023 from './0023_hotline_rating_links.js'
 
 /** Every migration in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations = {
@@ -35,4 +40,9 @@ export const migrations = {
   '0015_cases_license_materials': m0015,
   '0016_cases_groups': m0016,
   '0017_onething': m0017,
+  '0018_platform_idempotency_commit': m0018,
+  '0020_hotline_perf': m0020,
+  '0021_catalog_search_columns': m0021,
+  '0022_onething_uploads': m0022,
+  '0023_hotline_rating_links': m0023,
 }

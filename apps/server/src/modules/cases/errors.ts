@@ -116,6 +116,13 @@ export class FileTypeNotAllowedError extends AppError {
   }
 }
 
+/** A file over the per-file limit (the routes' body limit answers 413 before this; direct callers get it here). */
+export class FileTooLargeError extends AppError {
+  constructor(max: number) {
+    super('cases/file-too-large', 413, 'cases.problem.file-too-large', { mb: max / 1024 / 1024 }, { maxBytes: max })
+  }
+}
+
 /** Too many files on one material. */
 export class TooManyFilesError extends RuleError {
   constructor(max: number) {

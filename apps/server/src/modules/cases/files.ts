@@ -46,6 +46,15 @@ export function cleanFileName(name: string | undefined, fallback: string): strin
   return clean || fallback
 }
 
+/** Checked bytes in storage, not yet recorded as a case's file (see CasesService.storeFile). */
+export interface StoredFile {
+  fileName: string
+  contentType: AllowedFileType
+  sizeBytes: number
+  sm3: string
+  storageKey: string
+}
+
 /** Where uploaded bytes live: DATA_DIR/files/<case>/<uuid>. An S3 adapter would implement the same. */
 export interface FileStorage {
   /** Stores the bytes; returns the storage key and the SM3 digest (GB/T 32905) recorded with them. */

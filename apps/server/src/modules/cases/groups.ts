@@ -10,13 +10,14 @@ import { newId } from '../../platform/ids.js'
 import type { DomainEvent } from '../../platform/outbox.js'
 import type { Principal } from '../../platform/roles.js'
 import { validateFormData, type ServiceItemVersion } from '../catalog/index.js'
-import { CaseNotFoundError, InvalidFormError, ItemVersionNotPublishedError, MissingMaterialsError, NotApplicableError, UnknownItemError } from './errors.js'
+import { CaseNotFoundError, InvalidFormError, ItemVersionNotPublishedError, MissingMaterialsError, NotApplicableError, UnknownItemError, UnknownMaterialError } from './errors.js'
+import type { StoredFile } from './files.js'
 import { casesEvents, type ApplicationEventData } from './events.js'
 import zh from './messages/groups.zh-CN.json' with { type: 'json' }
 import en from './messages/groups.en.json' with { type: 'json' }
 import type { CatalogPort, OrgPort } from './service.js'
 import { awaitedRole, type Status } from './state.js'
-import { createCasesStore, type ApplicationRow, type CasesTables, type NotificationRow } from './store.js'
+import { createCasesStore, untouchedCase, type ApplicationRow, type CasesTables, type NotificationRow } from './store.js'
 import type { RequestMeta } from './types.js'
 
 registerMessages({ 'zh-CN': zh, en })
@@ -54,6 +55,8 @@ export interface NewGroupChild {
   itemVersionId: string
   formData: Record<string, unknown>
   materials: SatisfiedMaterial[]
+  /** Files uploaded before the case existed (a bundle draft's, stored by CasesService.storeFile): they become its case files. */
+  files?: (StoredFile & { materialCode: string; uploadedBy: string; uploadedAt: Date })[]
   fill: FillStats
 }
 
@@ -298,7 +301,9 @@ export function createCaseGroups(deps: CaseGroupsDeps) {
           const issues = validateFormData(g.form, child.formData)
           if (issues.length) throw new InvalidFormError(issues.map((i) => ({ field: i.field, code: i.code, reason: `${g.name}: ${i.field}` })))
         }
-        const have = new Set(child.materials.map((m) => m.code))
+        const have = new Set([...child.materials.map((m) => m.code), ...(child.files ?? []).map((f) => f.materialCode)])
+        const unknown = (child.files ?? []).find((f) => !g.materials.some((m) => m.code === f.materialCode))
+        if (unknown) throw new UnknownMaterialError(unknown.materialCode)
         const missing = g.materials.filter((m) => m.requirement === 'required' && !have.has(m.code))
         if (missing.length) throw new MissingMaterialsError(missing.map((m) => ({ code: m.code, name: `${g.name}：${m.name}` })))
         const departmentName = v.departmentName ?? (await org.getDepartment(g.departmentId).catch(() => null))?.name ?? ''
@@ -353,27 +358,10 @@ export function createCaseGroups(deps: CaseGroupsDeps) {
             review_steps: steps,
             materials: gd.materials.map((m) => ({ code: m.code, name: m.name, requirement: m.requirement })),
             status: 'submitted',
-            review_step: null,
+            ...untouchedCase,
             awaiting_role: awaitedRole({ status: 'submitted', reviewStep: null, resumeStatus: null, resumeStep: null }, steps),
-            resume_status: null,
-            resume_step: null,
             form_data: child.formData,
-            supplement: null,
-            decision: null,
-            result: null,
-            delivery: null,
-            accepted_at: null,
-            limit_days: null,
-            paused_days: 0,
-            paused_at: null,
-            clock_stopped_at: null,
-            due_at: null,
-            yellow_at: null,
-            light: null,
             submitted_at: now,
-            decided_at: null,
-            closed_at: null,
-            version: 1,
             created_at: now,
             updated_at: now,
           })
@@ -385,6 +373,13 @@ export function createCaseGroups(deps: CaseGroupsDeps) {
               application_id: row.id, material_code: m.code, license_id: m.license.id, license_number: m.license.number, license_type: m.license.type,
               license_name: m.license.name, grant_id: m.license.grantId, attached_by: by.accountId, attached_at: now,
             }).execute()
+          }
+          // Uploads carried over from the bundle draft: ordinary case files of this child, in this transaction.
+          for (const f of child.files ?? []) {
+            await s.insertFile({
+              id: newId('file'), application_id: row.id, material_key: f.materialCode, file_name: f.fileName, content_type: f.contentType, size_bytes: f.sizeBytes,
+              sm3: f.sm3, storage_key: f.storageKey, uploaded_by: f.uploadedBy, created_at: f.uploadedAt, removed_at: null,
+            })
           }
           await s.insertTransition({
             id: newId('ctr'), application_id: row.id, action: 'submit', from_status: 'draft', to_status: 'submitted', review_step: null, step_name: null,

@@ -5,7 +5,7 @@ export { casesEventTypes, type ApplicationEventData } from './events.js'
 export { createCaseGroups, groupStatuses, type CaseGroups, type FillStats, type GroupDetail, type GroupStatus, type GroupSummary, type NewGroup, type NewGroupChild, type SatisfiedMaterial } from './groups.js'
 export { actions, statuses, runningStatuses, terminalStatuses, type Action, type ReviewStep, type Status } from './state.js'
 export { handlingClasses, lights, type HandlingClass, type Light, type Progress } from './deadline.js'
-export { allowedFileTypes, MAX_FILE_BYTES, createDiskStorage, type FileStorage } from './files.js'
+export { allowedFileTypes, MAX_FILE_BYTES, MAX_FILES_PER_MATERIAL, createDiskStorage, type FileStorage, type StoredFile } from './files.js'
 export {
   deliveryMethods,
   queues,

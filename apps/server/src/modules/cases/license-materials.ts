@@ -130,7 +130,8 @@ export function createLicenseMaterialStore(handle: Db) {
   }
 }
 
-const toView = (r: LicenseMaterialRow): LicenseMaterialView => ({
+/** A stored row as the case detail shows it. */
+export const licenseMaterialView = (r: LicenseMaterialRow): LicenseMaterialView => ({
   licenseId: r.license_id,
   number: r.license_number,
   type: r.license_type,
@@ -173,12 +174,6 @@ export function createLicenseMaterials(deps: LicenseMaterialDeps) {
   }
 
   return {
-    /** Material code → the license standing in for it (empty map: none). */
-    async viewsOf(applicationId: string): Promise<Map<string, LicenseMaterialView>> {
-      const rows = await createLicenseMaterialStore(db).of(applicationId)
-      return new Map(rows.map((r) => [r.material_code, toView(r)]))
-    },
-
     /** Codes of the materials a license stands in for, inside the caller's transaction. */
     async codesIn(trx: Db, applicationId: string): Promise<string[]> {
       return (await createLicenseMaterialStore(trx).of(applicationId)).map((r) => r.material_code)
@@ -229,7 +224,7 @@ export function createLicenseMaterials(deps: LicenseMaterialDeps) {
           detail: { materialCode, licenseId: row.license_id, licenseType: row.license_type, grantId: row.grant_id },
         })
       })
-      return toView(row)
+      return licenseMaterialView(row)
     },
 
     /**

@@ -439,6 +439,20 @@ describe('materials', () => {
     expect(fs.readdirSync(path.join(t.core.config.DATA_DIR, 'files', d.id))).toHaveLength(10)
   })
 
+  it('stores a file for another module (storeFile) under the same checks, and discards it on request', async () => {
+    const f = await cases.storeFile('otd_test', 'medical_record', { bytes: samplePdf, contentType: 'application/pdf', fileName: 'a/b/出院记录.pdf' })
+    expect(f).toMatchObject({ fileName: '出院记录.pdf', contentType: 'application/pdf', sizeBytes: samplePdf.length, sm3: sm3Hex(samplePdf) })
+    const full = path.join(t.core.config.DATA_DIR, 'files', f.storageKey)
+    expect(fs.readFileSync(full).equals(samplePdf)).toBe(true)
+    await cases.discardStoredFile(f.storageKey)
+    expect(fs.existsSync(full)).toBe(false)
+    const store = (bytes: Buffer, contentType: string) => failure(cases.storeFile('otd_test', 'x', { bytes, contentType }))
+    expect(await store(disguisedExe, 'application/pdf')).toEqual({ type: 'cases/file-type-mismatch', status: 422 })
+    expect(await store(Buffer.alloc(0), 'application/pdf')).toEqual({ type: 'cases/empty-file', status: 422 })
+    expect(await store(Buffer.alloc(10 * 1024 * 1024 + 1), 'application/pdf')).toEqual({ type: 'cases/file-too-large', status: 413 })
+    expect(fs.readdirSync(path.join(t.core.config.DATA_DIR, 'files', 'otd_test'))).toHaveLength(0)
+  })
+
   it('removes a file from a draft', async () => {
     const d = await cases.createDraft(citizen, { itemVersionId: w.items.licence.versionId })
     const f = await cases.uploadFile(citizen, d.id, 'premises', { bytes: samplePdf, contentType: 'application/pdf' })

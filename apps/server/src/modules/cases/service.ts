@@ -16,6 +16,7 @@ import {
   CaseNotFoundError,
   FileNotFoundError,
   FilesLockedError,
+  FileTooLargeError,
   InvalidFormError,
   InvalidTransitionError,
   ItemVersionNotPublishedError,
@@ -29,13 +30,15 @@ import {
   UnknownMaterialError,
 } from './errors.js'
 import { casesEvents, type ApplicationEventData } from './events.js'
-import { cleanFileName, createDiskStorage, MAX_FILES_PER_MATERIAL, verifyFileType, type FileStorage } from './files.js'
-import { createLicenseMaterials, type LicensesPort } from './license-materials.js'
+import { cleanFileName, createDiskStorage, MAX_FILE_BYTES, MAX_FILES_PER_MATERIAL, verifyFileType, type FileStorage, type StoredFile } from './files.js'
+import { createLicenseMaterials, licenseMaterialView, type LicensesPort } from './license-materials.js'
 import { actions, awaitedRole, awaitedStep, isPlan, plan, type Action, type Plan, type Position, type Status } from './state.js'
 import {
   createCasesStore,
+  untouchedCase,
   type ApplicationRow,
   type ApplicationTable,
+  type DetailParts,
   type FileRow,
   type NotificationRow,
   type QueueFilter,
@@ -62,7 +65,7 @@ export type CatalogPort = Pick<CatalogService, 'getVersion' | 'getPublishedVersi
 /** What cases needs from org: a department's kind (service centres accept for every department). */
 export type OrgPort = Pick<OrgService, 'getDepartment'>
 /** What cases needs from identity: the applicant's masked ID number and phone for staff. */
-export type IdentityPort = Pick<IdentityService, 'getMe'>
+export type IdentityPort = Pick<IdentityService, 'maskedContact'>
 
 export interface CasesDeps extends Pick<Core, 'db' | 'clock' | 'calendar' | 'audit' | 'outbox' | 'config' | 'logger'> {
   catalog: CatalogPort
@@ -403,6 +406,8 @@ export function createCasesService(deps: CasesDeps) {
 
   /** Required materials without a file. */
   async function missingMaterials(trx: Db, r: ApplicationRow): Promise<{ code: string; name: string }[]> {
+    // Nothing required (most items): nothing to read.
+    if (!r.materials.some((m) => m.requirement === 'required')) return []
     const files = await createCasesStore(trx).filesOf(r.id)
     const have = new Set(files.map((f) => f.material_key))
     for (const code of await licenseMaterials.codesIn(trx, r.id)) have.add(code)
@@ -438,6 +443,8 @@ export function createCasesService(deps: CasesDeps) {
 
   interface Outcome {
     row: ApplicationRow
+    /** The case's other rows as of the change (its new timeline entry included), for the answer. */
+    parts: DetailParts
   }
 
   /**
@@ -456,7 +463,8 @@ export function createCasesService(deps: CasesDeps) {
     }
     const run = async (trx: Db): Promise<Outcome> => {
       const s = createCasesStore(trx)
-      const { row, roles, own } = visibleIn(by, reach, await s.getApplicationForUpdate(id))
+      const locked = await s.getApplicationForTransition(id)
+      const { row, roles, own } = visibleIn(by, reach, locked?.row)
       if (row.version !== input.version) throw new StaleCaseError(row.version)
       const p = plan(toPosition(row), action, row.review_steps)
       if (!isPlan(p)) throw new InvalidTransitionError(row.status, action)
@@ -570,55 +578,56 @@ export function createCasesService(deps: CasesDeps) {
       // (a transition never changes the group).
       const grouped = !!(row as { group_id?: string | null }).group_id
       const notification = toStatus !== row.status && !grouped ? noticeFor({ ...row, number }, action === 'supplement' ? 'supplemented' : toStatus, notice) : null
-      const updated = await s.applyTransition(
-        row.id,
-        row.version,
-        changes,
-        {
-          id: newId('ctr'),
-          application_id: row.id,
-          action,
-          from_status: row.status,
-          to_status: toStatus,
-          review_step: p.step,
-          step_name: p.step !== null ? (row.review_steps[p.step]?.name ?? null) : null,
-          actor_id: by.accountId,
-          actor_name: by.name,
-          actor_role: actorRole,
-          opinion: input.opinion ?? input.note ?? input.message ?? null,
-          detail,
-          at: now,
-        },
-        notification,
-      )
-      if (!updated) throw new StaleCaseError(row.version + 1)
-      const events: NewEvent[] = [casesEvents.transitioned(action, eventData(updated, row.status, by.accountId))]
+      // The events and the audit record ride in the same statement as the change (data-modifying
+      // CTEs): what they say of the case is known before it is written.
+      const after = { ...row, number, status: toStatus, review_step: p.to.reviewStep }
+      const events: NewEvent[] = [casesEvents.transitioned(action, eventData(after, row.status, by.accountId))]
       if (notification) events.push(noticeEvent(notification))
-      await outbox.addAll(trx, events)
-      // Last: a decision's ledger entry holds the ledger head's lock until commit, so it is the
-      // final statement before COMMIT (every other decision waits on that lock).
-      await audit.record(trx, actorOf(by, meta), {
+      const audited = audit.prepare(actorOf(by, meta), {
         action: `cases.application.${pastTense[action]}`,
         targetType: 'application',
         targetId: row.id,
         divisionCode: row.division_code,
-        detail: { number: updated.number, from: row.status, to: updated.status, step: p.step, role: actorRole, ...detail },
+        detail: { number, from: row.status, to: toStatus, step: p.step, role: actorRole, ...detail },
         security: ledgered.has(action),
       })
-      return { row: updated }
+      const evented = outbox.prepareAll(events)
+      const entry: TransitionRow = {
+        id: newId('ctr'),
+        application_id: row.id,
+        action,
+        from_status: row.status,
+        to_status: toStatus,
+        review_step: p.step,
+        step_name: p.step !== null ? (row.review_steps[p.step]?.name ?? null) : null,
+        actor_id: by.accountId,
+        actor_name: by.name,
+        actor_role: actorRole,
+        opinion: input.opinion ?? input.note ?? input.message ?? null,
+        detail,
+        at: now,
+      }
+      const updated = await s.applyTransition(row.id, row.version, changes, entry, notification, evented.insert ? [evented.insert, audited.insert] : [audited.insert])
+      if (!updated) throw new StaleCaseError(row.version + 1)
+      // Last: a decision's ledger entry holds the ledger head's lock until commit, so it is the
+      // final statement before COMMIT (every other decision waits on that lock).
+      await audited.written(trx)
+      // The new entry is the latest: its time and (time-ordered) id sort last.
+      return { row: updated, parts: { ...locked!.parts, transitions: [...locked!.parts.transitions, entry] } }
     }
     return withEvents(run)
   }
 
-  async function detailOf(by: Principal, r: ApplicationRow, own: boolean, roles: Set<Role>, reveal: boolean): Promise<ApplicationDetail> {
-    const s = store
-    const [files, transitions, version, applicant, licensed] = await Promise.all([
-      s.filesOf(r.id),
-      s.transitionsOf(r.id),
+  async function detailOf(by: Principal, r: ApplicationRow, own: boolean, roles: Set<Role>, reveal: boolean, known?: DetailParts): Promise<ApplicationDetail> {
+    // Two round trips at most, side by side: this module's rows in one statement (none when the
+    // caller read them already), the applicant's masked contact for staff (the item version is cached).
+    const [parts, version, applicant] = await Promise.all([
+      known ?? store.detailParts(r.id),
       own ? Promise.resolve(null) : versionById(r.item_version_id),
-      own ? Promise.resolve(null) : identity.getMe(r.applicant_id),
-      licenseMaterials.viewsOf(r.id),
+      own ? Promise.resolve(null) : identity.maskedContact(r.applicant_id),
     ])
+    const { files, transitions } = parts
+    const licensed = new Map(parts.licenses.map((l) => [l.material_code, licenseMaterialView(l)]))
     const sensitive = new Map<string, 'idNumber' | 'phone'>()
     for (const l of version?.guide.form?.layout ?? []) if (l.widget === 'idNumber' || l.widget === 'phone') sensitive.set(l.field, l.widget)
     const now = clock.now()
@@ -713,9 +722,18 @@ export function createCasesService(deps: CasesDeps) {
       if (!kind || (g.applicableTo !== 'both' && g.applicableTo !== kind)) throw new NotApplicableError(g.applicableTo)
       const departmentName = version.departmentName ?? (await org.getDepartment(g.departmentId).catch(() => null))?.name ?? ''
       const now = clock.now()
+      const id = newId('case')
+      // The audit record rides in the insert's statement.
+      const audited = audit.prepare(actorOf(by, meta), {
+        action: 'cases.application.drafted',
+        targetType: 'application',
+        targetId: id,
+        divisionCode: g.divisionCode,
+        detail: { itemCode: version.code, itemVersionId: version.id },
+      })
       const row = await withEvents(async (trx) => {
         const r = await createCasesStore(trx).insertApplication({
-          id: newId('case'),
+          id,
           number: null,
           applicant_id: by.accountId,
           applicant_kind: kind,
@@ -733,40 +751,18 @@ export function createCasesService(deps: CasesDeps) {
           review_steps: g.reviewSteps.map((st) => ({ name: st.name, role: st.role })),
           materials: g.materials.map((m) => ({ code: m.code, name: m.name, requirement: m.requirement })),
           status: 'draft',
-          review_step: null,
+          ...untouchedCase,
           awaiting_role: null,
-          resume_status: null,
-          resume_step: null,
           form_data: input.formData ?? {},
-          supplement: null,
-          decision: null,
-          result: null,
-          delivery: null,
-          accepted_at: null,
-          limit_days: null,
-          paused_days: 0,
-          paused_at: null,
-          clock_stopped_at: null,
-          due_at: null,
-          yellow_at: null,
-          light: null,
           submitted_at: null,
-          decided_at: null,
-          closed_at: null,
-          version: 1,
           created_at: now,
           updated_at: now,
-        })
-        await audit.record(trx, actorOf(by, meta), {
-          action: 'cases.application.drafted',
-          targetType: 'application',
-          targetId: r.id,
-          divisionCode: r.division_code,
-          detail: { itemCode: r.item_code, itemVersionId: r.item_version_id },
-        })
+        }, [audited.insert])
+        await audited.written(trx)
         return r
       })
-      return detailOf(by, row, true, new Set(), false)
+      // A new case has no files, timeline or licenses yet: nothing more to read.
+      return detailOf(by, row, true, new Set(), false, { files: [], transitions: [], licenses: [] })
     },
 
     /**
@@ -814,6 +810,12 @@ export function createCasesService(deps: CasesDeps) {
       }
       return detailOf(by, row, own, roles, reveal)
     },
+
+    /**
+     * An item version by id for trusted callers, from the cache when it is published or superseded
+     * (its content never changes then; its status may, so do not rely on that).
+     */
+    itemVersion: (id: string): Promise<ServiceItemVersion | null> => versionById(id),
 
     /** The full record for trusted callers (other modules, e.g. licenses on approval); no checks, no masking. */
     async findApplication(id: string): Promise<(ApplicationSummary & { applicantId: string; formData: Record<string, unknown> }) | null> {
@@ -975,6 +977,25 @@ export function createCasesService(deps: CasesDeps) {
     },
 
     /**
+     * Checks and stores a file that is not a case's yet (a bundle draft's upload, 一件事): the same
+     * size, type sniffing, name cleaning, SM3 and storage as uploadFile. The caller records it and,
+     * if that fails, calls discardStoredFile; at submission it becomes a case file (groups.createGroup).
+     * @throws EmptyFileError, FileTypeNotAllowedError, FileTypeMismatchError, FileTooLargeError
+     */
+    async storeFile(owner: string, materialCode: string, file: { bytes: Buffer; contentType: string; fileName?: string }): Promise<StoredFile> {
+      if (file.bytes.length > MAX_FILE_BYTES) throw new FileTooLargeError(MAX_FILE_BYTES)
+      const type = await verifyFileType(file.bytes, file.contentType)
+      const stored = await storage.put(owner, file.bytes)
+      const ext = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/ofd': 'ofd' }[type]
+      return { fileName: cleanFileName(file.fileName, `${materialCode}.${ext}`), contentType: type, sizeBytes: file.bytes.length, sm3: stored.sm3, storageKey: stored.key }
+    },
+
+    /** Removes stored bytes that never got (or no longer have) a record; failures are logged, not thrown. */
+    async discardStoredFile(key: string): Promise<void> {
+      await storage.remove(key).catch((err: unknown) => logger.warn({ err, key }, 'could not remove an unrecorded upload'))
+    },
+
+    /**
      * Applicant: removes a file while the case is a draft or in 补正 (the bytes are kept for the record).
      * @throws CaseNotFoundError, FileNotFoundError, FilesLockedError
      */
@@ -1094,11 +1115,11 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   async function act(by: Principal, id: string, action: Action, input: TransitionInput, meta: RequestMeta = {}): Promise<ApplicationDetail> {
-    const { row } = await transition(by, id, action, input, meta)
+    const { row, parts } = await transition(by, id, action, input, meta)
     // Popularity for catalog search; a counter, so losing one to an error is not worth failing the submission.
     if (action === 'submit') await catalog.recordApplication(row.item_id).catch((err: unknown) => logger.warn({ err }, 'catalog application count failed'))
     const { roles, own } = await visible(by, row).catch(() => ({ roles: new Set<Role>(), own: isApplicant(by, row) }))
-    return detailOf(by, row, own, roles, false)
+    return detailOf(by, row, own, roles, false, parts)
   }
 
   return service

@@ -1,7 +1,8 @@
-import { sql, type ExpressionBuilder, type Expression, type Insertable, type SqlBool, type Updateable } from 'kysely'
+import { sql, type ExpressionBuilder, type Expression, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
 import type { Role } from '../../platform/roles.js'
 import type { HandlingClass, Light } from './deadline.js'
+import type { LicenseMaterialRow } from './license-materials.js'
 import type { ReviewStep, Status } from './state.js'
 
 export interface ApplicationTable {
@@ -47,6 +48,13 @@ export interface ApplicationTable {
   created_at: Date
   updated_at: Date
 }
+
+/** The columns of a case nothing has happened to yet: no step, clock, decision, result or delivery. */
+export const untouchedCase = {
+  review_step: null, resume_status: null, resume_step: null, supplement: null, decision: null, result: null, delivery: null,
+  accepted_at: null, limit_days: null, paused_days: 0, paused_at: null, clock_stopped_at: null, due_at: null, yellow_at: null, light: null,
+  decided_at: null, closed_at: null, version: 1,
+} satisfies Partial<ApplicationTable>
 export type ApplicationRow = ApplicationTable
 
 /** A material of the item version, as a case keeps it. */
@@ -188,13 +196,27 @@ function scopeExpr(eb: AppEb, clauses: ScopeClause[], byRole: boolean): Expressi
   )
 }
 
+/** A case's rows besides the application: files (not removed), timeline, licenses standing in for materials. */
+export interface DetailParts {
+  files: FileRow[]
+  transitions: TransitionRow[]
+  licenses: LicenseMaterialRow[]
+}
+
 /** SQL of the cases module, on the handle it is given (the database or a transaction). */
 export function createCasesStore(handle: Db) {
   const db = scoped<CasesTables>(handle)
 
   return {
-    async insertApplication(row: Insertable<ApplicationTable>): Promise<ApplicationRow> {
-      return (await db.insertInto('cases.application').values(encode(row)).returningAll().executeTakeFirstOrThrow()) as ApplicationRow
+    /** Inserts a case; `also`: more inserts run in the same statement (the platform's audit record). */
+    async insertApplication(row: Insertable<ApplicationTable>, also: RawBuilder<unknown>[] = []): Promise<ApplicationRow> {
+      if (also.length === 0) return (await db.insertInto('cases.application').values(encode(row)).returningAll().executeTakeFirstOrThrow()) as ApplicationRow
+      const cols = Object.entries(encode(row as Record<string, unknown>)).filter(([, v]) => v !== undefined)
+      const r = await sql<ApplicationRow>`
+        with ${sql.join(also.map((a, i) => sql`${sql.ref(`also${i}`)} as (${a})`))}
+        insert into cases.application (${sql.join(cols.map(([k]) => sql.ref(k)))}) values (${sql.join(cols.map(([, v]) => sql`${v}`))})
+        returning *`.execute(db)
+      return r.rows[0]!
     },
 
     async getApplication(id: string): Promise<ApplicationRow | undefined> {
@@ -222,7 +244,15 @@ export function createCasesStore(handle: Db) {
      * `expected`), its timeline entry and the applicant's notice. Returns the new row, or
      * undefined when stale (the caller then rolls the transaction back, entries included).
      */
-    async applyTransition(id: string, expected: number, changes: Updateable<ApplicationTable>, entry: TransitionRow, notice: NotificationRow | null): Promise<ApplicationRow | undefined> {
+    async applyTransition(
+      id: string,
+      expected: number,
+      changes: Updateable<ApplicationTable>,
+      entry: TransitionRow,
+      notice: NotificationRow | null,
+      /** More inserts to run in the same statement (the platform's audit record and events). */
+      also: RawBuilder<unknown>[] = [],
+    ): Promise<ApplicationRow | undefined> {
       const sets = Object.entries(encode(changes as Record<string, unknown>))
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => sql`${sql.ref(k)} = ${v}`)
@@ -242,7 +272,10 @@ export function createCasesStore(handle: Db) {
           values (${notice.id}, ${notice.account_id}, ${notice.application_id}, ${notice.kind}, ${jsonb(notice.params)}, ${notice.created_at}, ${notice.read_at})
         )`
             : sql``
-        }
+        }${sql.join(
+          also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`),
+          sql``,
+        )}
         select * from upd`.execute(db)
       return r.rows[0]
     },
@@ -338,8 +371,35 @@ export function createCasesStore(handle: Db) {
       await db.insertInto('cases.transition').values({ ...row, detail: jsonb(row.detail) }).execute()
     },
 
-    async transitionsOf(applicationId: string): Promise<TransitionRow[]> {
-      return (await db.selectFrom('cases.transition').selectAll().where('application_id', '=', applicationId).orderBy('at').orderBy('id').execute()) as TransitionRow[]
+    /**
+     * `getApplicationForUpdate` with the case's `detailParts` in the same statement (the lock
+     * covers the application row only), so a transition answers without reading again after it.
+     */
+    async getApplicationForTransition(id: string): Promise<{ row: ApplicationRow; parts: DetailParts } | undefined> {
+      const r = await sql<ApplicationRow & { parts_files: FileRow[]; parts_transitions: TransitionRow[]; parts_licenses: LicenseMaterialRow[] }>`
+        select a.*,
+          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = a.id and f.removed_at is null), '[]') as parts_files,
+          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = a.id), '[]') as parts_transitions,
+          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = a.id), '[]') as parts_licenses
+        from cases.application a where a.id = ${id} for update of a`.execute(db)
+      const found = r.rows[0]
+      if (!found) return undefined
+      const { parts_files: files, parts_transitions: transitions, parts_licenses: licenses, ...row } = found
+      return { row: row as ApplicationRow, parts: { files, transitions, licenses } }
+    },
+
+    /**
+     * What a case's detail view shows besides the row, in one round trip: its files (not removed),
+     * its timeline and the licenses standing in for materials. JSON timestamps arrive as strings;
+     * the mappers wrap them in Date.
+     */
+    async detailParts(applicationId: string): Promise<DetailParts> {
+      const r = await sql<DetailParts>`
+        select
+          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = ${applicationId} and f.removed_at is null), '[]') as files,
+          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = ${applicationId}), '[]') as transitions,
+          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = ${applicationId}), '[]') as licenses`.execute(db)
+      return r.rows[0]!
     },
 
     async insertFile(row: FileRow): Promise<void> {

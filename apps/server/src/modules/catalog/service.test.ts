@@ -173,6 +173,18 @@ describe('search', () => {
     expect(beyond.total).toBeGreaterThan(0)
   })
 
+  it('pages through the same ranking it gives in one page (similarity is computed only where it can change a page)', async () => {
+    for (const q of ['登记', '证明', '许可', 'csdj', 'xk0', '出身登记', 'a-b]\\^']) {
+      const all = await catalog.search({ q, pageSize: 30 })
+      const paged = []
+      for (let page = 1; page <= 6; page++) paged.push(...(await catalog.search({ q, pageSize: 5, page })).items)
+      expect(paged.map((i) => [i.id, i.score]), q).toEqual(all.items.map((i) => [i.id, i.score]))
+      expect(all.items.every((x, i) => i === 0 || all.items[i - 1]!.score > x.score || (all.items[i - 1]!.score === x.score && all.items[i - 1]!.code < x.code)), q).toBe(true)
+    }
+    // A typo (出身 for 出生) still finds the item.
+    expect((await catalog.search({ q: '出身登记' })).items.map((i) => i.name)).toContain('出生登记')
+  })
+
   it('finds nothing for nonsense, and treats LIKE wildcards literally', async () => {
     expect((await catalog.search({ q: 'zzqqxx' })).total).toBe(0)
     expect((await catalog.search({ q: '%' })).total).toBe(0)

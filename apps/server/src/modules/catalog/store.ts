@@ -25,6 +25,10 @@ interface ItemTable {
   search_tsv: string | null
   pinyin: string | null
   initials: string | null
+  /** Generated (0021): lower(name), the keywords lower-cased, the name's trigram count. */
+  name_lower: Generated<string | null>
+  keywords_lower: Generated<string[] | null>
+  name_trgm_count: Generated<number | null>
   view_count: Generated<number>
   apply_count: Generated<number>
   published_at: Date | null
@@ -280,8 +284,14 @@ export function createCatalogStore(handle: Db) {
 
     /**
      * Published items matching the query, best first, with the total in every row. Every way of
-     * matching is an index lookup (the union of ids); only the hits are scored, and the dearest
-     * term, trigram similarity (0..1), only for hits that can still reach the requested page.
+     * matching is an index lookup (the union of ids), and the hits are scored from columns kept
+     * on write (name_lower, keywords_lower, name_trgm_count: 0021) rather than per-row lower() and
+     * array casts. The dearest term, trigram similarity (0..1), is computed only where it can
+     * still decide the page: `floor` is a score at least `wanted` hits reach (the best `wanted` by
+     * base, scored exactly), and a hit whose base plus the most similarity it could have
+     * (`sim_max`) stays below it cannot reach the page; where `sim_max` is 0 (no character in
+     * common, so no trigram) the similarity is 0 without computing it. The result is the same as
+     * scoring every hit; only the page's rows are read in full.
      */
     async search(params: SearchParams, filter: ItemFilter, page: { limit: number; offset: number }): Promise<SearchRow[]> {
       const q = params.q
@@ -289,11 +299,11 @@ export function createCatalogStore(handle: Db) {
       const contains = `%${likeEscape(lower)}%`
       const chars = [...lower]
       // A substring of the name: from three characters the trigram index (ILIKE is case-blind and
-      // indexable; lower(name) was neither), below that the character-bigram index (0011).
+      // indexable), below that the character-bigram index (0011).
       const nameHit =
         chars.length >= 3
           ? sql`select id from catalog.item where name ilike ${contains}`
-          : sql`select id from catalog.item where catalog.name_grams(name) @@ ${gramQuery(chars)}::tsquery and lower(name) like ${contains}`
+          : sql`select id from catalog.item where catalog.name_grams(name) @@ ${gramQuery(chars)}::tsquery and name_lower like ${contains}`
       const branches: RawBuilder<unknown>[] = [nameHit]
       if (params.tsquery) branches.push(sql`select id from catalog.item where search_tsv @@ ${params.tsquery}::tsquery`)
       if (params.pinyin) branches.push(sql`select id from catalog.item where pinyin like ${`%${params.pinyin}%`}`)
@@ -301,9 +311,9 @@ export function createCatalogStore(handle: Db) {
       if (chars.length >= 3) branches.push(sql`select id from catalog.item where name % ${q}`)
 
       const textRank = params.tsquery ? sql`ts_rank(i.search_tsv, ${params.tsquery}::tsquery, 0) * 3` : sql`0`
+      // The weight of the heaviest expansion phrase the name contains (weights are positive).
       const phraseRank = params.phrases.length
-        ? sql`coalesce((select max(x.w) from unnest(${params.phrases.map((p) => p.phrase)}::text[], ${params.phrases.map((p) => p.weight)}::float8[]) as x(p, w)
-                        where strpos(i.name, x.p) > 0), 0)`
+        ? sql`greatest(${sql.join(params.phrases.map((p) => sql`case when strpos(i.name, ${p.phrase}) > 0 then ${p.weight}::float8 else 0 end`))})`
         : sql`0`
       const pinyinRank = params.pinyin
         ? sql`case when i.initials = ${params.pinyin} then 4 when i.initials like ${`${params.pinyin}%`} then 2.5
@@ -312,34 +322,48 @@ export function createCatalogStore(handle: Db) {
       const wanted = page.offset + page.limit
       const r = await sql<SearchRow>`
         with hits as (${sql.join(branches, sql` union `)}),
-        base as (
+        -- The query's trigram count and a character class of its characters (lower-cased as pg_trgm does).
+        qt as materialized (
+          select cardinality(show_trgm(${q})) as n,
+                 '[' || regexp_replace(lower(${q}), '([][\\\\^-])', '\\\\\\1', 'g') || ']' as chars
+        ),
+        scored as materialized (
           select i.id, i.code, i.name, (
             ${textRank}
-            + case when lower(i.name) = ${lower} then 4 when lower(i.name) like ${`${likeEscape(lower)}%`} then 2
-                   when lower(i.name) like ${contains} then 1.5 else 0 end
+            + case when i.name_lower = ${lower} then 4 when i.name_lower like ${`${likeEscape(lower)}%`} then 2
+                   when i.name_lower like ${contains} then 1.5 else 0 end
             + ${phraseRank}
             -- A colloquial name of this very item, typed as such or within the query (a keyword
             -- within the query is one of the query's substrings).
             + case when ${lower} = any(i.keywords) then 2
-                   when lower(i.keywords::text)::text[] && ${substrings(lower)}::text[] then 1 else 0 end
+                   when i.keywords_lower && ${substrings(lower)}::text[] then 1 else 0 end
             + ${pinyinRank}
             + case when i.code = ${q.toUpperCase()} then 5 when i.code like ${`${likeEscape(q.toUpperCase())}%`} then 3 else 0 end
             -- Popularity breaks near-ties; it never outweighs a better textual match.
             + ln(1 + i.view_count + 5 * i.apply_count) / 10
-          )::float8 as base
-          from catalog.item i
+          )::float8 as base,
+          -- similarity = shared / (a + b - shared) ≤ min(a, b) / max(a, b) for trigram counts a, b;
+          -- no character in common, no trigram in common. (Slack covers float4 rounding.)
+          case when qt.n = 0 or i.name_trgm_count = 0 or i.name_lower !~ qt.chars then 0::float8
+               else least(i.name_trgm_count, qt.n)::float8 / greatest(i.name_trgm_count, qt.n) + 1e-6 end as sim_max
+          from catalog.item i cross join qt
           where i.id = any(array(select id from hits)) and ${filterSql(filter)}
         ),
-        -- A hit more than 1 below the page's last base score cannot reach the page whatever its similarity.
-        cut as (select base from base order by base desc limit 1 offset ${Math.max(wanted - 1, 0)}),
+        -- (Similarity outside the sort: inside, it would be computed for every row sorted.)
+        probe as (select p.base + similarity(p.name, ${q}) as score from (select s.base, s.name from scored s order by s.base desc, s.code limit ${wanted}) p),
+        floor as (select min(score) - 1e-9 as score from probe having count(*) >= ${wanted}),
+        candidates as (select s.* from scored s where s.base + s.sim_max >= coalesce((select f.score from floor f), '-Infinity'::float8)),
+        -- Once per name: a catalog repeats an item's name in every county.
+        sims as (select w.name, similarity(w.name, ${q}) as sim from candidates w where w.sim_max > 0 group by w.name),
         ranked as (
-          select b.id, b.base + similarity(b.name, ${q}) as score from base b
-          where b.base >= coalesce((select c.base from cut c), '-Infinity'::float8) - 1
+          select w.id, w.code, w.base + coalesce(x.sim, 0) as score
+          from candidates w left join sims x on x.name = w.name
+          order by score desc, w.code
+          limit ${page.limit} offset ${page.offset}
         )
-        select ${summaryColumns}, r.score, (select count(*) from base) as total
+        select ${summaryColumns}, r.score, (select count(*) from scored) as total
         from ranked r join catalog.item i on i.id = r.id
-        order by r.score desc, i.code
-        limit ${page.limit} offset ${page.offset}`.execute(db)
+        order by r.score desc, r.code`.execute(db)
       return r.rows
     },
 

@@ -187,3 +187,17 @@ export class TypeNotConsultError extends RuleError {
     super('hotline/not-consult', 'hotline.problem.not-consult')
   }
 }
+
+/** A 协办 department gives its opinion after signing for its part. */
+export class AssistNotSignedError extends RuleError {
+  constructor() {
+    super('hotline/assist-not-signed', 'hotline.problem.assist-not-signed')
+  }
+}
+
+/** Open311 media_url must be an absolute http(s) link of at most 500 characters. */
+export class InvalidMediaUrlError extends RuleError {
+  constructor() {
+    super('hotline/invalid-media-url', 'hotline.problem.invalid-media-url')
+  }
+}

@@ -15,6 +15,7 @@ export const hotlineEventTypes = {
   extensionDecided: 'hotline.ticket.extension-decided',
   replied: 'hotline.ticket.replied',
   assistOpinion: 'hotline.ticket.assist-opinion',
+  assistSigned: 'hotline.ticket.assist-signed',
   reviewed: 'hotline.ticket.reviewed',
   callbackRecorded: 'hotline.ticket.callback-recorded',
   closed: 'hotline.ticket.closed',

@@ -107,7 +107,7 @@ describe('GeoReport v2 requests', () => {
 
     // The centre sees it with the reporter, on the open311 channel, typed by the attribute.
     const d = await t.app.inject({ method: 'GET', url: `/api/hotline/tickets/${ticket!.id}`, headers: { cookie: 'yw_session=operator' } })
-    expect(d.json()).toMatchObject({ channel: 'open311', type: 'complaint', reporter: { name: '王小明', phone: '13511112222' } })
+    expect(d.json()).toMatchObject({ channel: 'open311', type: 'complaint', reporter: { name: '王小明', phone: '135****2222' } })
 
     const px = await post('xml', { api_key: key, service_code: 'road_traffic', address_string: '忻州市忻府区新建路街道和平街8号', description: '路面塌陷一处' })
     expect(px.statusCode, px.body).toBe(201)

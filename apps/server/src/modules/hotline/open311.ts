@@ -160,7 +160,7 @@ export const open311Routes: FastifyPluginAsyncZod<{ hotline: HotlineService }> =
           last_name: optional(50),
           phone: optional(30),
           description: optional(4000),
-          media_url: optional(500),
+          media_url: optional(500).describe('An http(s) link to a photo of the problem; stored and shown to staff as a link, never fetched'),
         }),
         response: { 201: z.array(postedSchema), 400: errorList, 403: errorList, 404: errorList },
       },
@@ -193,6 +193,7 @@ export const open311Routes: FastifyPluginAsyncZod<{ hotline: HotlineService }> =
           address: b.address_string ?? null,
           location: hasPoint ? { lat, lng } : null,
           divisionCode: b.address_id ?? null,
+          mediaUrl: b.media_url?.trim() || null,
           reporter: { name, phone: b.phone?.replace(/[ ]/g, '') || null, email: b.email ?? null },
         },
         { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
@@ -220,7 +221,8 @@ export const open311Routes: FastifyPluginAsyncZod<{ hotline: HotlineService }> =
     zipcode: null,
     lat: r.lat,
     long: r.lng,
-    media_url: null,
+    // Like the description, a 举报's media stays off the public API.
+    media_url: r.type === 'report' ? null : (r.media_url ?? null),
   })
 
   const dateParam = z.string().regex(W3C, 'a W3C datetime').optional()

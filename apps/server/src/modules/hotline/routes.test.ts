@@ -1,26 +1,17 @@
-import fs from 'node:fs'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/harness.js'
-import { buildHotlineWorld, disguisedExe, samplePng, type HotlineWorld } from './test-support.js'
+import { describe, expect, it } from 'vitest'
+import { type TestApp } from '../../test/harness.js'
+import { disguisedExe, samplePng, type HotlineWorld } from './test-support.js'
+import { hotlineTestApp } from './test-app.js'
 
 let t: TestApp
 let w: HotlineWorld
 
-beforeAll(async () => {
-  t = await createTestApp()
-  w = await buildHotlineWorld(t.services.org, t.services.hotline)
-  t.app.auth.setResolver(async (token) => (w.people as Record<string, never>)[token] ?? null)
-})
-afterAll(async () => {
-  await t?.close()
-  if (t) fs.rmSync(t.core.config.DATA_DIR, { recursive: true, force: true })
+const { call, act } = hotlineTestApp((app, world) => {
+  t = app
+  w = world
 })
 
-function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, who?: keyof HotlineWorld['people'], payload?: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({ method, url, headers: { ...(who ? { cookie: `yw_session=${who}` } : {}), ...headers }, ...(payload !== undefined ? { payload: payload as never } : {}) })
-}
-const act = async (who: keyof HotlineWorld['people'], id: string, action: string, body: Record<string, unknown>) => call('POST', `/api/hotline/tickets/${id}/${action}`, who, body)
 const count = async () => Number((await sql<{ n: number }>`select count(*)::int as n from hotline.ticket`.execute(t.core.db)).rows[0]!.n)
 const events = async (type: string, id: string) =>
   Number((await sql<{ n: number }>`select count(*)::int as n from platform.outbox where type = ${type} and subject = ${id}`.execute(t.core.db)).rows[0]!.n)
@@ -120,9 +111,10 @@ describe('a complaint from the citizen to the callback', () => {
     expect(r.statusCode, r.body).toBe(200)
     d = r.json()
     expect(d).toMatchObject({ status: 'dispatched', departmentId: w.departments.yuanpingHousing, assistDepartmentIds: [w.departments.xinfuHousing] })
-    // The assisting department sees it, may add an opinion, but may not sign.
+    // The assisting department sees it, signs for its part (not the ticket) and adds an opinion.
     expect((await call('GET', '/api/hotline/queue?queue=assisting', 'xfClerk')).json().items.map((x: { id: string }) => x.id)).toContain(d.id)
     expect((await act('xfClerk', d.id, 'sign', { version: d.version })).statusCode).toBe(403)
+    d = (await act('xfClerk', d.id, 'assist-sign', { version: d.version })).json()
     d = (await act('xfClerk', d.id, 'assist-opinion', { version: d.version, content: '已派员协助现场查看' })).json()
     expect(d.timeline.at(-1)).toMatchObject({ action: 'assist-opinion', departmentId: w.departments.xinfuHousing })
   })
@@ -153,7 +145,7 @@ describe('reporter privacy on 举报', () => {
     let d = (await call('POST', '/api/hotline/tickets', 'operator', {
       type: 'report', categoryCode: 'housing', content: '某小区违规搭建彩钢房占用消防通道', address: ADDRESS, reporter: { name: '匿名群众甲', phone: '13700009999' },
     })).json()
-    expect(d.reporter).toMatchObject({ name: '匿名群众甲', phone: '13700009999' })
+    expect(d.reporter).toMatchObject({ name: '匿名群众甲', phone: '137****9999' })
     d = (await act('operator', d.id, 'dispatch', { version: d.version })).json()
     const seen = await call('GET', `/api/hotline/tickets/${d.id}`, 'xfClerk')
     expect(seen.statusCode).toBe(200)
@@ -167,11 +159,11 @@ describe('reporter privacy on 举报', () => {
     expect((await call('GET', `/api/hotline/tickets/${d.id}`, 'operator')).json().version).toBe(before)
     // The department's queue never carries it either (summaries have no reporter at all).
     expect((await call('GET', '/api/hotline/queue?queue=to_sign', 'xfClerk')).body).not.toContain('13700009999')
-    expect((await call('GET', `/api/hotline/tickets/${d.id}/reporter`, 'operator')).json()).toMatchObject({ phone: '13700009999' })
-    // A complaint's reporter is the department's to call back.
+    expect((await call('GET', `/api/hotline/tickets/${d.id}/reporter`, 'operator')).json()).toMatchObject({ name: '匿名群众甲', phone: '137****9999' })
+    // A complaint's reporter is shown to the department, the phone masked (the full number is the centre's, by reveal).
     const c = (await call('POST', '/api/hotline/tickets', 'operator', { type: 'complaint', categoryCode: 'housing', content: '电梯经常停运', address: ADDRESS, reporter: { name: '陈女士', phone: '13700008888' } })).json()
     const cd = (await act('operator', c.id, 'dispatch', { version: c.version })).json()
-    expect((await call('GET', `/api/hotline/tickets/${cd.id}`, 'xfClerk')).json().reporter).toMatchObject({ phone: '13700008888' })
+    expect((await call('GET', `/api/hotline/tickets/${cd.id}`, 'xfClerk')).json().reporter).toMatchObject({ phone: '137****8888' })
   })
 })
 

@@ -40,6 +40,7 @@ const actionBodies: Record<TicketAction, z.ZodType> = {
   'decide-extension': z.strictObject({ version, approve: z.boolean(), opinion }),
   reply: z.strictObject({ version, content: text(2, 4000) }),
   'assist-opinion': z.strictObject({ version, content: text(2, 2000) }),
+  'assist-sign': z.strictObject({ version }),
   review: z.strictObject({ version, approve: z.boolean(), opinion }),
   callback: z.strictObject({
     version,
@@ -59,7 +60,8 @@ const actionSummary: Record<TicketAction, string> = {
   'request-extension': '延期申请 by the main department',
   'decide-extension': '延期审批 by the hotline centre',
   reply: '答复 by the main department',
-  'assist-opinion': '协办意见 by an assisting department',
+  'assist-opinion': '协办意见 by an assisting department (after it signed for its part); the 主办 sees it before replying',
+  'assist-sign': '协办签收: an assisting department signs for its part',
   review: "The centre's review of the reply: approve (to callback) or send back",
   callback: '回访: satisfaction; unsatisfied with reopen hands it back to the department',
   merge: 'Merge into another ticket (duplicate)',
@@ -93,6 +95,25 @@ export const hotlineRoutes: FastifyPluginAsyncZod<{ hotline: HotlineService; dea
       },
     },
     async (req, reply) => reply.code(201).send(await hotline.createCategory(principalOf(req), req.body, metaOf(req))),
+  )
+
+  app.get(
+    '/districts',
+    {
+      schema: {
+        tags,
+        summary: "The city's county-level divisions for the citizen's place picker. `outline`/`center` are GeoJSON from the spatial registry when it holds surveyed (not approximate) outlines, else null; the ticket's division is always derived server-side from the address or point",
+        response: {
+          200: z.array(
+            z.object({
+              code: z.string(), name: z.string(), center: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+              outline: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.any()) }).nullable(),
+            }),
+          ),
+        },
+      },
+    },
+    async (_req, reply) => reply.header('cache-control', 'public, max-age=600').send(await hotline.districts()),
   )
 
   // ---- intake -------------------------------------------------------------------------------
@@ -191,6 +212,17 @@ export const hotlineRoutes: FastifyPluginAsyncZod<{ hotline: HotlineService; dea
       schema: { tags, security, summary: 'Who reported: never shown to the handling departments on a 举报 ticket (audited)', params: ticketParams, response: { 200: reporterSchema } },
     },
     async (req) => hotline.reporter(principalOf(req), req.params.id, metaOf(req)),
+  )
+  app.post(
+    '/tickets/:id/reporter/reveal',
+    {
+      preHandler: centreOnly,
+      schema: {
+        tags, security, summary: "The reporter's full phone number for the centre's callback (回访); a reason is required; audited as a security event. Never for departments",
+        params: ticketParams, body: z.strictObject({ reason: text(2, 200).describe('Why the full number is needed, e.g. 回访') }), response: { 200: reporterSchema },
+      },
+    },
+    async (req) => hotline.revealReporter(principalOf(req), req.params.id, req.body.reason, metaOf(req)),
   )
   app.get(
     '/tickets/:id/duplicates',

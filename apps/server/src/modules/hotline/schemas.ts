@@ -21,7 +21,14 @@ export const location = z.strictObject({ lat: z.number().min(-90).max(90), lng: 
 export const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 export const divisionCode = z.string().regex(/^\d{6}(\d{3}(\d{3}(\d{3})?)?)?$/)
 
-export const paginated = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+export const paginated = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    totalCapped: z.boolean().optional().describe('Ticket lists count up to 10,000 only: true when there are more than `total`'),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
 
 export const categorySchema = z.object({ code: z.string(), name: z.string(), nameEn: z.string(), group: z.string(), defaultType: z.enum(ticketTypes), description: z.string() })
 
@@ -66,6 +73,15 @@ export const detailSchema = summarySchema.extend({
   callback: z.object({ satisfaction: z.enum(satisfactions), resolved: z.boolean(), note: z.string().nullable(), at: z.string(), by: z.string(), reopened: z.boolean() }).nullable(),
   mergedInto: z.string().nullable(),
   kbArticleId: z.string().nullable(),
+  mediaUrl: z.string().nullable().describe('Open311 media_url: a link to show, never fetched by the server'),
+  assists: z
+    .array(
+      z.object({
+        departmentId: z.string(), departmentName: z.string(), signedAt: z.string().nullable(), signedBy: z.string().nullable(),
+        opinion: z.string().nullable(), opinionAt: z.string().nullable(), opinionBy: z.string().nullable(),
+      }),
+    )
+    .describe("协办 departments' parts: signed, and their latest opinion"),
   duplicates: z.array(duplicateSchema).describe('Suggested merges (centre only)'),
   timeline: z.array(
     z.object({

@@ -14,21 +14,23 @@ import { actorsOn, centreRoles, departmentsOf, hasCentreRole, isAdmin, isCentre 
 import { deadlineOf, lightAt, progressOf, signDueOf } from './deadline.js'
 import {
   ActionNotAllowedError, ApiKeyNotFoundError, ArticleNotFoundError, CategoryExistsError, MergeSelfError, NoDispatchRuleError, NotCentreError, NotYourDepartmentError,
-  PhotoNotFoundError, ReporterHiddenError, RuleExistsError, RuleNotFoundError, StaleArticleError, StaleRuleError, StaleSettingsError, StaleTicketError,
+  AssistNotSignedError, PhotoNotFoundError, ReporterHiddenError, RuleExistsError, RuleNotFoundError, StaleArticleError, StaleRuleError, StaleSettingsError, StaleTicketError,
   TicketNotFoundError, TooManyPhotosError, TypeNotConsultError, UnknownCategoryError, UnknownDepartmentError,
 } from './errors.js'
 import { hotlineEventTypes, ticketEvent, type TicketEventData } from './events.js'
 import { createLocator, distanceM, type GeoPort } from './location.js'
+import { cleanMediaUrl } from './media.js'
 import { cleanName, MAX_PHOTOS, verifyPhoto } from './photos.js'
 import { actionsFor, allowedFrom, rules as actionRules, type Actor, type Channel, type TicketAction, type TicketStatus, type TicketType } from './state.js'
-import { centreQueues, createHotlineStore, departmentQueues, type ArticleTable, type RuleTable, type TicketRow, type TicketTable } from './store.js'
+import { centreQueues, createHotlineStore, departmentQueues, type ArticleTable, type AssistRecord, type PhotoTable, type RuleTable, type TicketRow, type TicketTable, type TimelineTable } from './store.js'
+import { maskPhone } from '../identity/index.js'
 import { similarity, words } from './text.js'
 import type {
-  ActionInput, ApiKeyView, Article, ArticleHit, Category, DispatchRule, DuplicateHint, Metrics, NewTicket, Paginated, PhotoView, Reporter, RequestMeta, Settings,
+  ActionInput, ApiKeyView, Article, AssistView, District, ArticleHit, Category, DispatchRule, DuplicateHint, Metrics, NewTicket, Paginated, PhotoView, Reporter, RequestMeta, Settings,
   TicketDetail, TicketSummary,
 } from './types.js'
 
-export type HotlineOrgPort = Pick<OrgService, 'getDepartment' | 'divisionExists'>
+export type HotlineOrgPort = Pick<OrgService, 'getDepartment' | 'divisionExists' | 'listChildren'>
 
 export interface HotlineDeps extends Pick<Core, 'db' | 'clock' | 'calendar' | 'audit' | 'outbox' | 'config' | 'logger'> {
   org: HotlineOrgPort
@@ -42,12 +44,13 @@ export type DepartmentQueue = keyof typeof departmentQueues | 'assisting' | 'ove
 
 const past: Record<TicketAction, string> = {
   'direct-close': 'closed', dispatch: 'dispatched', sign: 'signed', return: 'returned', 'request-extension': 'extension-requested',
-  'decide-extension': 'extension-decided', reply: 'replied', 'assist-opinion': 'assist-opinion', review: 'reviewed', callback: 'callback-recorded', merge: 'merged',
+  'decide-extension': 'extension-decided', reply: 'replied', 'assist-opinion': 'assist-opinion', review: 'reviewed', callback: 'callback-recorded', merge: 'merged', 'assist-sign': 'assist-signed',
 }
 const eventOf: Record<TicketAction, string> = {
   'direct-close': hotlineEventTypes.closed, dispatch: hotlineEventTypes.dispatched, sign: hotlineEventTypes.signed, return: hotlineEventTypes.returned,
   'request-extension': hotlineEventTypes.extensionRequested, 'decide-extension': hotlineEventTypes.extensionDecided, reply: hotlineEventTypes.replied,
   'assist-opinion': hotlineEventTypes.assistOpinion, review: hotlineEventTypes.reviewed, callback: hotlineEventTypes.callbackRecorded, merge: hotlineEventTypes.merged,
+  'assist-sign': hotlineEventTypes.assistSigned,
 }
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v))
@@ -100,6 +103,41 @@ export function createHotlineService(deps: HotlineDeps) {
     return value
   }
 
+  // Read on every dispatch; kept a few seconds like the settings (this process's rule changes clear it).
+  let rulesCache: { at: number; rows: Promise<RuleTable[]> } | undefined
+  function dispatchRules(): Promise<RuleTable[]> {
+    if (!rulesCache || Date.now() - rulesCache.at > 5_000) {
+      const rows = store.rules()
+      rulesCache = { at: Date.now(), rows }
+      rows.catch(() => (rulesCache = undefined))
+    }
+    return rulesCache.rows
+  }
+
+  // The city's districts for the /m picker: public, read often, change rarely (10 minutes).
+  let districtCache: { at: number; city: string; value: District[] } | undefined
+  async function districts(): Promise<District[]> {
+    const { cityCode } = await settings()
+    if (districtCache && districtCache.city === cityCode && Date.now() - districtCache.at < 600_000) return districtCache.value
+    const [children, features] = await Promise.all([
+      org.listChildren(cityCode),
+      deps.registries.boundaries({ within: cityCode }, '12345热线市民端选择区县', 'system').catch((err: unknown) => {
+        logger.warn({ err }, 'district outlines unavailable')
+        return []
+      }),
+    ])
+    // Only surveyed outlines are passed on: generated (approximate) demo shapes are not geography.
+    const surveyed = new Map(features.filter((f) => !f.properties.approximate).map((f) => [f.properties.divisionCode, f]))
+    // County-level divisions only: NBS codes 7x under a city are functional zones (e.g. 140971 五台山风景名胜区),
+    // not 区/县/市; a point or address in one is still placed server-side.
+    const value = children.filter((c) => !/^\d{4}7\d$/.test(c.code)).map((c) => {
+      const f = surveyed.get(c.code)
+      return { code: c.code, name: c.name, center: f ? { lng: f.properties.center[0], lat: f.properties.center[1] } : null, outline: f?.geometry ?? null }
+    })
+    districtCache = { at: Date.now(), city: cityCode, value }
+    return value
+  }
+
   // ---- views ---------------------------------------------------------------------------------
 
   function summaryOf(r: TicketRow, names: Map<string, string>, now: Date): TicketSummary {
@@ -145,8 +183,32 @@ export function createHotlineService(deps: HotlineDeps) {
     return r.type !== 'report'
   }
 
-  function reporterOf(r: TicketRow): Reporter {
-    return { name: r.reporter_name, phone: r.reporter_phone, email: r.reporter_email, accountId: r.reporter_account_id, anonymous: r.anonymous }
+  /** The reporter with the phone masked (138****5678) unless `full`: the full number is the reporter's own, or revealed by the centre (audited). */
+  function reporterOf(r: TicketRow, full = false): Reporter {
+    const phone = r.reporter_phone && !full ? maskPhone(r.reporter_phone) : r.reporter_phone
+    return { name: r.reporter_name, phone, email: r.reporter_email, accountId: r.reporter_account_id, anonymous: r.anonymous }
+  }
+
+  /** The caller's 协办 department on this ticket, if any. */
+  const assistDepartmentOf = (by: Principal, r: TicketRow) => [...departmentsOf(by)].find((d) => r.assist_department_ids.includes(d)) ?? null
+
+  async function assistsOf(r: TicketRow): Promise<AssistView[]> {
+    return Promise.all(
+      r.assist_department_ids.map(async (id) => {
+        const p = r.assist_progress?.[id]
+        const name = (await org.getDepartment(id).catch(() => null))?.name ?? id
+        return { departmentId: id, departmentName: name, signedAt: p?.signedAt ?? null, signedBy: p?.signedBy ?? null, opinion: p?.opinion ?? null, opinionAt: p?.opinionAt ?? null, opinionBy: p?.opinionBy ?? null }
+      }),
+    )
+  }
+
+  /** Server-side allowed actions, narrowed by the caller's own 协办 part: sign first, then opinions. */
+  function allowedActionsOf(by: Principal, r: TicketRow, as: Set<Actor>): TicketAction[] {
+    const all = actionsFor(r.status, as, r.type, !!r.extension && !r.extension.decided)
+    if (!as.has('assist')) return all
+    const mine = assistDepartmentOf(by, r)
+    const signed = !!(mine && r.assist_progress?.[mine]?.signedAt)
+    return all.filter((a) => (a === 'assist-sign' ? !signed : a === 'assist-opinion' ? signed : true))
   }
 
   async function duplicatesOf(r: TicketRow): Promise<DuplicateHint[]> {
@@ -164,13 +226,14 @@ export function createHotlineService(deps: HotlineDeps) {
     return hints.sort((a, b) => b.score - a.score).slice(0, 10)
   }
 
-  async function detailOf(by: Principal, r: TicketRow, as: Set<Actor>): Promise<TicketDetail> {
-    const [[summary], photos, timeline] = await Promise.all([summaries([r]), store.photos(r.id), store.timeline(r.id)])
+  /** `parts` when the caller knows them (a ticket just filed: no photos, one entry); else one read for both. */
+  async function detailOf(by: Principal, r: TicketRow, as: Set<Actor>, parts?: { photos: PhotoTable[]; timeline: TimelineTable[] }): Promise<TicketDetail> {
+    const [[summary], { photos, timeline }, assists] = await Promise.all([summaries([r]), parts ?? store.detailParts(r.id), assistsOf(r)])
     const showReporter = reporterVisible(by, r, as)
     return {
       ...summary!,
       content: r.content,
-      reporter: showReporter ? reporterOf(r) : null,
+      reporter: showReporter ? reporterOf(r, r.reporter_account_id === by.accountId) : null,
       reporterHidden: !showReporter,
       photos: photos.map(toPhoto),
       reply: r.reply,
@@ -178,12 +241,14 @@ export function createHotlineService(deps: HotlineDeps) {
       callback: r.callback,
       mergedInto: r.merged_into,
       kbArticleId: r.kb_article_id,
+      mediaUrl: r.media_url ?? null,
+      assists,
       // Merging makes sense before the departments work on it.
       duplicates: as.has('centre') && (r.status === 'registered' || r.status === 'returned' || r.status === 'dispatched') ? await duplicatesOf(r) : [],
       timeline: timeline.map((e) => ({
         action: e.action, fromStatus: e.from_status, toStatus: e.to_status, actorName: e.actor_name, actorRole: e.actor_role, departmentId: e.department_id, opinion: e.opinion, at: new Date(e.at),
       })),
-      allowedActions: actionsFor(r.status, as, r.type, !!r.extension && !r.extension.decided),
+      allowedActions: allowedActionsOf(by, r, as),
     }
   }
 
@@ -213,10 +278,11 @@ export function createHotlineService(deps: HotlineDeps) {
 
   // ---- intake --------------------------------------------------------------------------------
 
-  async function create(by: Principal | null, input: NewTicket, channel: Channel, extra: { accountId?: string | null; apiKeyId?: string | null; requireLocation?: boolean }, meta: RequestMeta): Promise<TicketRow> {
-    // Other modules first (PGlite has one connection), then the transaction.
-    const category = await store.category(input.categoryCode)
-    if (!category) throw new UnknownCategoryError()
+  async function create(by: Principal | null, input: NewTicket, channel: Channel, extra: { accountId?: string | null; apiKeyId?: string | null; requireLocation?: boolean }, meta: RequestMeta): Promise<{ row: TicketRow; entry: TimelineTable }> {
+    // Other modules first (PGlite has one connection), then the transaction. Categories are only
+    // ever added: a cached code is known; one not cached yet is looked up.
+    const known = (await categoryNames()).has(input.categoryCode) || !!(await store.category(input.categoryCode))
+    if (!known) throw new UnknownCategoryError()
     const s = await settings()
     const hasPlace = !!(input.address?.trim() || input.location || input.divisionCode)
     const place = hasPlace || extra.requireLocation ? await locator.locate(s.cityCode, input) : null
@@ -229,7 +295,7 @@ export function createHotlineService(deps: HotlineDeps) {
       type: input.type,
       channel,
       status: 'registered',
-      category_code: category.code,
+      category_code: input.categoryCode,
       title,
       content: input.content.trim(),
       tokens: words(`${title} ${input.content}`),
@@ -249,16 +315,19 @@ export function createHotlineService(deps: HotlineDeps) {
       dispatched_at: null, sign_due_at: null, signed_at: null, limit_days: null, extension_days: 0, due_at: null, yellow_at: null, light: null,
       extension: null, reply: null, replied_at: null, callback: null, satisfaction: null, resolved: null, close_kind: null, closed_at: null,
       merged_into: null, kb_article_id: null, reopen_count: 0, version: 1, created_at: now, updated_at: now,
+      media_url: input.mediaUrl ? cleanMediaUrl(input.mediaUrl) : null, assist_progress: {},
     }
+    // A sequence is not transactional anyway: its number is drawn before, so the ticket, its first
+    // entry, the audit record and the event go in one statement.
+    row.number = await store.nextNumber(chinaDate(now))
+    const entry: TimelineTable = { id: newId('htl'), ticket_id: row.id, action: 'create', from_status: null, to_status: 'registered', actor_id: by?.accountId ?? null, actor_name: by?.name ?? (channel === 'open311' ? 'Open311' : null), actor_role: by ? roleName(by, new Set(hasCentreRole(by) ? ['centre'] : []), 'dispatch') : null, department_id: null, opinion: null, at: now }
+    const audited = audit.prepare(auditActor(by, meta), { action: 'hotline.ticket.created', targetType: 'ticket', targetId: row.id, divisionCode: row.division_code, detail: { number: row.number, type: row.type, channel, categoryCode: row.category_code } })
+    const evented = outbox.prepareAll([ticketEvent(hotlineEventTypes.created, eventData(row, { channel, categoryCode: row.category_code }))])
     await withEvents(async (trx) => {
-      const st = createHotlineStore(trx)
-      row.number = await st.nextNumber(chinaDate(now))
-      await st.insertTicket(row)
-      await st.insertTimeline({ id: newId('htl'), ticket_id: row.id, action: 'create', from_status: null, to_status: 'registered', actor_id: by?.accountId ?? null, actor_name: by?.name ?? (channel === 'open311' ? 'Open311' : null), actor_role: by ? roleName(by, new Set(hasCentreRole(by) ? ['centre'] : []), 'dispatch') : null, department_id: null, opinion: null, at: now })
-      await audit.record(trx, auditActor(by, meta), { action: 'hotline.ticket.created', targetType: 'ticket', targetId: row.id, divisionCode: row.division_code, detail: { number: row.number, type: row.type, channel, categoryCode: row.category_code } })
-      await outbox.add(trx, ticketEvent(hotlineEventTypes.created, eventData(row, { channel, categoryCode: row.category_code })))
+      await createHotlineStore(trx).insertTicketWith(row, entry, [evented.insert!, audited.insert])
+      await audited.written(trx)
     })
-    return row
+    return { row, entry }
   }
 
   // ---- transitions ---------------------------------------------------------------------------
@@ -268,7 +337,7 @@ export function createHotlineService(deps: HotlineDeps) {
     let id = input.departmentId ?? null
     let assist = input.assistDepartmentIds ?? null
     if (!id) {
-      const rule = pickRule(await store.rules(), r.category_code, r.division_code)
+      const rule = pickRule(await dispatchRules(), r.category_code, r.division_code)
       if (!rule) throw new NoDispatchRuleError()
       id = rule.department_id
       assist ??= rule.assist_department_ids
@@ -281,17 +350,15 @@ export function createHotlineService(deps: HotlineDeps) {
   }
 
   async function act(by: Principal, id: string, action: TicketAction, input: ActionInput, meta: RequestMeta = {}): Promise<TicketDetail> {
-    const pre = await store.ticket(id)
-    visible(by, pre)
+    // Optimistic: every check runs on this read, and the write applies only while the ticket is
+    // still at the version checked (no row lock, no second read inside the transaction).
+    const { row: t, as } = visible(by, await store.ticket(id))
+    if (t.version !== input.version) throw new StaleTicketError(t.version)
     // Reads of other modules before the transaction.
-    const target = action === 'dispatch' ? await resolveDispatch(pre!, input) : null
+    const target = action === 'dispatch' ? await resolveDispatch(t, input) : null
     const s = await settings()
     const row = await withEvents(async (trx) => {
       const st = createHotlineStore(trx)
-      const r = await st.ticketForUpdate(pre!.id)
-      const { as } = visible(by, r)
-      const t = r!
-      if (t.version !== input.version) throw new StaleTicketError(t.version)
       if (!allowedFrom(action, t.status)) throw new ActionNotAllowedError()
       const who = actionRules[action].by
       if (!as.has(who)) throw who === 'department' || who === 'assist' ? new NotYourDepartmentError() : new NotCentreError()
@@ -317,7 +384,7 @@ export function createHotlineService(deps: HotlineDeps) {
           const d = deadlineOf(now, limit, calendar)
           Object.assign(c, {
             department_id: target!.id, department_name: target!.name, assist_department_ids: target!.assist, dispatched_at: now, sign_due_at: signDueOf(now, s.signHours),
-            signed_at: null, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green',
+            signed_at: null, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green', assist_progress: {},
           })
           extra.assistDepartmentIds = target!.assist
           break
@@ -329,7 +396,7 @@ export function createHotlineService(deps: HotlineDeps) {
           opinion = input.reason ?? null
           extra.reason = opinion
           extra.fromDepartmentId = t.department_id
-          Object.assign(c, { department_id: null, department_name: null, assist_department_ids: [], due_at: null, yellow_at: null, light: null, extension: null })
+          Object.assign(c, { department_id: null, department_name: null, assist_department_ids: [], due_at: null, yellow_at: null, light: null, extension: null, assist_progress: {} })
           break
         case 'request-extension':
           if (t.extension && !t.extension.decided) throw new ActionNotAllowedError()
@@ -353,9 +420,23 @@ export function createHotlineService(deps: HotlineDeps) {
           Object.assign(c, { reply: { content: input.content ?? '', at: nowIso, by: by.name, departmentId: t.department_id ?? '' }, replied_at: now })
           opinion = input.content ?? null
           break
-        case 'assist-opinion':
-          opinion = input.content ?? null
+        case 'assist-sign':
+        case 'assist-opinion': {
+          // The caller's own 协办 part: signed once, then opinions (the latest is kept; all are on the timeline).
+          const mine = assistDepartmentOf(by, t)!
+          const part: AssistRecord = t.assist_progress?.[mine] ?? { signedAt: null, signedBy: null, opinion: null, opinionAt: null, opinionBy: null }
+          if (action === 'assist-sign') {
+            if (part.signedAt) throw new ActionNotAllowedError()
+            Object.assign(part, { signedAt: nowIso, signedBy: by.name })
+          } else {
+            if (!part.signedAt) throw new AssistNotSignedError()
+            Object.assign(part, { opinion: input.content ?? null, opinionAt: nowIso, opinionBy: by.name })
+            opinion = input.content ?? null
+          }
+          c.assist_progress = { ...t.assist_progress, [mine]: part }
+          extra.assistDepartmentId = mine
           break
+        }
         case 'review': {
           const approved = !!input.approve
           extra.approved = approved
@@ -402,21 +483,26 @@ export function createHotlineService(deps: HotlineDeps) {
         }
       }
       c.status = to
-      const next = await st.updateTicket(t.id, c)
-      await st.insertTimeline({
-        id: newId('htl'), ticket_id: t.id, action, from_status: t.status, to_status: to, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action),
-        department_id: who === 'department' || who === 'assist' ? ([...departmentsOf(by)].find((d) => d === t.department_id || t.assist_department_ids.includes(d)) ?? null) : null,
-        opinion: opinion?.slice(0, 2000) ?? null, at: now,
-      })
-      await audit.record(trx, auditActor(by, meta), {
+      // The row as it will be: the events and the audit record ride in the update's statement.
+      const after: TicketRow = { ...t, ...c }
+      const events = []
+      if (action !== 'direct-close') events.push(ticketEvent(eventOf[action], eventData(after, extra)))
+      if (reopened) events.push(ticketEvent(hotlineEventTypes.reopened, eventData(after, { reopenCount: after.reopen_count })))
+      if (closed) events.push(ticketEvent(hotlineEventTypes.closed, eventData(after, { closeKind: after.close_kind, satisfaction: after.satisfaction, reporterAccountId: after.reporter_account_id })))
+      const audited = audit.prepare(auditActor(by, meta), {
         action: `hotline.ticket.${past[action]}`, targetType: 'ticket', targetId: t.id, divisionCode: t.division_code,
         detail: { number: t.number, from: t.status, to, ...extra },
       })
-      if (action !== 'direct-close') await outbox.add(trx, ticketEvent(eventOf[action], eventData(next, extra)))
-      if (reopened) await outbox.add(trx, ticketEvent(hotlineEventTypes.reopened, eventData(next, { reopenCount: next.reopen_count })))
-      if (closed) {
-        await outbox.add(trx, ticketEvent(hotlineEventTypes.closed, eventData(next, { closeKind: next.close_kind, satisfaction: next.satisfaction, reporterAccountId: next.reporter_account_id })))
+      const evented = outbox.prepareAll(events)
+      const entry: TimelineTable = {
+        id: newId('htl'), ticket_id: t.id, action, from_status: t.status, to_status: to, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action),
+        department_id: who === 'department' || who === 'assist' ? ([...departmentsOf(by)].find((d) => d === t.department_id || t.assist_department_ids.includes(d)) ?? null) : null,
+        opinion: opinion?.slice(0, 2000) ?? null, at: now,
       }
+      const next = await st.applyChange(t.id, t.version, c, entry, evented.insert ? [evented.insert, audited.insert] : [audited.insert])
+      // Someone changed it since it was read: roll back (entries included) and say which version is current.
+      if (!next) throw new StaleTicketError((await st.ticket(t.id))?.version ?? t.version + 1)
+      await audited.written(trx)
       return next
     })
     return detailOf(by, row, actorsOn(by, row))
@@ -426,6 +512,7 @@ export function createHotlineService(deps: HotlineDeps) {
 
   const service = {
     settings,
+    districts,
 
     async updateSettings(by: Principal, input: Omit<Settings, 'cityCode'> & { cityCode?: string }, meta: RequestMeta = {}): Promise<Settings> {
       if (!isAdmin(by, null)) throw new NotCentreError()
@@ -461,20 +548,20 @@ export function createHotlineService(deps: HotlineDeps) {
     /** Operator intake of a phone call (channel phone). */
     async createByOperator(by: Principal, input: NewTicket, meta: RequestMeta = {}): Promise<TicketDetail> {
       if (!hasCentreRole(by)) throw new NotCentreError()
-      const row = await create(by, input, 'phone', {}, meta)
+      const { row, entry } = await create(by, input, 'phone', {}, meta)
       if (!isCentre(by, row.division_code)) logger.info({ ticket: row.id }, 'operator registered a ticket outside their division')
-      return detailOf(by, row, actorsOn(by, row))
+      return detailOf(by, row, actorsOn(by, row), { photos: [], timeline: [entry] })
     },
 
     /** A citizen's own ticket from the web or the mobile face. */
     async createByCitizen(by: Principal, input: NewTicket, channel: 'web' | 'mobile', meta: RequestMeta = {}): Promise<TicketDetail> {
-      const row = await create(by, { ...input, reporter: { name: by.name, phone: input.reporter?.phone ?? null, anonymous: false } }, channel, { accountId: by.accountId }, meta)
-      return detailOf(by, row, actorsOn(by, row))
+      const { row, entry } = await create(by, { ...input, reporter: { name: by.name, phone: input.reporter?.phone ?? null, anonymous: false } }, channel, { accountId: by.accountId }, meta)
+      return detailOf(by, row, actorsOn(by, row), { photos: [], timeline: [entry] })
     },
 
     /** An Open311 client's request (the caller is the API key, not a person). */
     async createByOpen311(apiKeyId: string, input: NewTicket, meta: RequestMeta = {}): Promise<TicketRow> {
-      return create(null, input, 'open311', { apiKeyId, requireLocation: true }, meta)
+      return (await create(null, input, 'open311', { apiKeyId, requireLocation: true }, meta)).row
     },
 
     async get(by: Principal, id: string): Promise<TicketDetail> {
@@ -490,7 +577,24 @@ export function createHotlineService(deps: HotlineDeps) {
         audit.record(trx, auditActor(by, meta), { action: 'hotline.reporter.read', targetType: 'ticket', targetId: row.id, divisionCode: row.division_code, outcome: ok ? 'success' : 'failure', detail: { number: row.number, type: row.type }, security: row.type === 'report' }),
       )
       if (!ok) throw new ReporterHiddenError()
-      return reporterOf(row)
+      return reporterOf(row, row.reporter_account_id === by.accountId)
+    },
+
+    /**
+     * The reporter's full phone number for the centre's callback (回访): a reason is required and the
+     * reveal is audited as a security event. Departments never get it, on any ticket type.
+     */
+    async revealReporter(by: Principal, id: string, reason: string, meta: RequestMeta = {}): Promise<Reporter> {
+      const { row, as } = visible(by, await store.ticket(id))
+      const ok = as.has('centre')
+      await withEvents((trx) =>
+        audit.record(trx, auditActor(by, meta), {
+          action: 'hotline.reporter.revealed', targetType: 'ticket', targetId: row.id, divisionCode: row.division_code, outcome: ok ? 'success' : 'failure',
+          detail: { number: row.number, type: row.type, reason }, security: true,
+        }),
+      )
+      if (!ok) throw new NotCentreError()
+      return reporterOf(row, true)
     },
 
     act,
@@ -507,11 +611,11 @@ export function createHotlineService(deps: HotlineDeps) {
       const pg = paging(q)
       const queue = q.queue ?? 'all'
       const statuses = q.status ? [q.status] : queue in centreQueues ? centreQueues[queue as keyof typeof centreQueues] : undefined
-      const { rows, total } = await store.list({
+      const { rows, total, capped } = await store.list({
         statuses, type: q.type, departmentId: q.departmentId, light: q.light, q: q.q, limit: pg.limit, offset: pg.offset,
         extensionPending: queue === 'extensions' || undefined, overdue: queue === 'overdue' ? clock.now() : undefined,
       })
-      return { items: await summaries(rows), total, page: pg.page, pageSize: pg.pageSize }
+      return { items: await summaries(rows), total, totalCapped: capped, page: pg.page, pageSize: pg.pageSize }
     },
 
     /** The department's work queue: tickets its staff must sign or handle, by deadline. */
@@ -521,7 +625,7 @@ export function createHotlineService(deps: HotlineDeps) {
       if (!departmentId || !mine.includes(departmentId)) throw new NotYourDepartmentError()
       const pg = paging(q)
       const queue = q.queue ?? 'to_sign'
-      const { rows, total } =
+      const { rows, total, capped } =
         queue === 'assisting'
           ? await store.list({ assistOf: departmentId, statuses: ['dispatched', 'processing'], limit: pg.limit, offset: pg.offset })
           : await store.list({
@@ -531,13 +635,13 @@ export function createHotlineService(deps: HotlineDeps) {
               limit: pg.limit,
               offset: pg.offset,
             })
-      return { items: await summaries(rows), total, page: pg.page, pageSize: pg.pageSize }
+      return { items: await summaries(rows), total, totalCapped: capped, page: pg.page, pageSize: pg.pageSize }
     },
 
     async listMine(by: Principal, q: { page?: number; pageSize?: number }): Promise<Paginated<TicketSummary>> {
       const pg = paging(q)
-      const { rows, total } = await store.list({ ownerAccountId: by.accountId, limit: pg.limit, offset: pg.offset })
-      return { items: await summaries(rows), total, page: pg.page, pageSize: pg.pageSize }
+      const { rows, total, capped } = await store.list({ ownerAccountId: by.accountId, limit: pg.limit, offset: pg.offset })
+      return { items: await summaries(rows), total, totalCapped: capped, page: pg.page, pageSize: pg.pageSize }
     },
 
     /** Caller lookup by phone (centre): their earlier tickets, newest first. */
@@ -659,6 +763,7 @@ export function createHotlineService(deps: HotlineDeps) {
         await audit.record(trx, auditActor(by, meta), { action: 'hotline.rule.created', targetType: 'dispatch_rule', targetId: r.id, detail: { categoryCode: input.categoryCode, divisionPrefix: input.divisionPrefix, departmentId: d.id } })
         return r
       })
+      rulesCache = undefined
       return toRule(row)
     },
 
@@ -675,6 +780,7 @@ export function createHotlineService(deps: HotlineDeps) {
         await audit.record(trx, auditActor(by, meta), { action: 'hotline.rule.updated', targetType: 'dispatch_rule', targetId: id, detail: { departmentId: d.id } })
         return r
       })
+      rulesCache = undefined
       return toRule(row)
     },
 
@@ -685,6 +791,7 @@ export function createHotlineService(deps: HotlineDeps) {
         if (Number(n.numDeletedRows) === 0) throw new RuleNotFoundError()
         await audit.record(trx, auditActor(by, meta), { action: 'hotline.rule.deleted', targetType: 'dispatch_rule', targetId: id })
       })
+      rulesCache = undefined
     },
 
     // ---- API keys (Open311 clients) --------------------------------------------------------

@@ -22,7 +22,7 @@ export const closeKinds = ['direct', 'callback', 'no_callback'] as const
 export type CloseKind = (typeof closeKinds)[number]
 
 export const ticketActions = [
-  'direct-close', 'dispatch', 'sign', 'return', 'request-extension', 'decide-extension', 'reply', 'assist-opinion', 'review', 'callback', 'merge',
+  'direct-close', 'dispatch', 'sign', 'return', 'request-extension', 'decide-extension', 'reply', 'assist-opinion', 'review', 'callback', 'merge', 'assist-sign',
 ] as const
 export type TicketAction = (typeof ticketActions)[number]
 
@@ -44,6 +44,8 @@ export const rules: Record<TicketAction, Rule> = {
   'request-extension': { from: ['processing'], to: null, by: 'department' },
   'decide-extension': { from: ['processing'], to: null, by: 'admin' },
   reply: { from: ['processing'], to: 'replied', by: 'department' },
+  // An assisting department signs for its part (协办签收), then gives its opinion for the 主办's reply.
+  'assist-sign': { from: ['dispatched', 'processing'], to: null, by: 'assist' },
   'assist-opinion': { from: ['dispatched', 'processing'], to: null, by: 'assist' },
   review: { from: ['replied'], to: null, by: 'admin' },
   callback: { from: ['callback'], to: null, by: 'centre' },

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely'
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
 import type { Light } from '../cases/index.js'
 import type { Channel, CloseKind, Satisfaction, TicketStatus, TicketType } from './state.js'
@@ -48,8 +48,20 @@ export interface TicketTable {
   version: number
   created_at: Date
   updated_at: Date
+  /** Open311 `media_url` (http/https link posted by the client; shown to staff, never fetched). */
+  media_url: string | null
+  /** Each 协办 department's part, by department id; emptied on (re)dispatch and return. */
+  assist_progress: Record<string, AssistRecord>
 }
 export type TicketRow = TicketTable
+
+export interface AssistRecord {
+  signedAt: string | null
+  signedBy: string | null
+  opinion: string | null
+  opinionAt: string | null
+  opinionBy: string | null
+}
 
 export interface ExtensionRecord {
   days: number
@@ -198,6 +210,28 @@ export interface TicketFilter {
 
 const arr = (v: readonly string[]) => sql<string[]>`${sql.val(v)}::text[]`
 
+/**
+ * Queue totals stop counting here: a count over tens of thousands of rows on every page request
+ * costs more than the page. The answer says `totalCapped` and the desk shows "10,000+".
+ */
+export const COUNT_CAP = 10_000
+
+const jsonColumns = new Set(['extension', 'reply', 'callback', 'assist_progress'])
+const arrayColumns = new Set(['tokens', 'assist_department_ids'])
+/** A column's value for raw SQL: jsonb and text[] typed explicitly (pg and PGlite alike). */
+function value(column: string, v: unknown): RawBuilder<unknown> {
+  if (v === null || v === undefined) return sql`null`
+  if (jsonColumns.has(column)) return sql`${JSON.stringify(v)}::jsonb`
+  if (arrayColumns.has(column)) return arr(v as string[])
+  return sql`${v}`
+}
+function insertSql(table: string, row: Record<string, unknown>): RawBuilder<unknown> {
+  const cols = Object.keys(row).filter((c) => row[c] !== undefined)
+  return sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => value(c, row[c])))})`
+}
+/** Further data-modifying CTEs (the platform's audit record and events) after the statement's own. */
+const alsoSql = (also: RawBuilder<unknown>[]) => sql.join(also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`), sql``)
+
 export function createHotlineStore(db: Db) {
   const k = scoped<Tables>(db)
   return {
@@ -217,7 +251,6 @@ export function createHotlineStore(db: Db) {
     insertTicket: (row: Insertable<TicketTable>) =>
       k.insertInto('hotline.ticket').values({ ...row, tokens: arr(row.tokens ?? []), assist_department_ids: arr(row.assist_department_ids ?? []) } as never).execute(),
     ticket: (id: string) => k.selectFrom('hotline.ticket').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('number', '=', id)])).executeTakeFirst(),
-    ticketForUpdate: (id: string) => k.selectFrom('hotline.ticket').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
     ticketsByIds: (ids: string[]) => (ids.length ? k.selectFrom('hotline.ticket').selectAll().where('id', 'in', ids).execute() : Promise.resolve([])),
     updateTicket: (id: string, changes: Updateable<TicketTable>) => {
       const set: Record<string, unknown> = { ...changes }
@@ -225,10 +258,36 @@ export function createHotlineStore(db: Db) {
       return k.updateTable('hotline.ticket').set(set as never).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
     },
     insertTimeline: (row: Insertable<TimelineTable>) => k.insertInto('hotline.timeline').values(row).execute(),
-    timeline: (ticketId: string) => k.selectFrom('hotline.timeline').selectAll().where('ticket_id', '=', ticketId).orderBy('at').orderBy('id').execute(),
+    /** A new ticket, its first timeline entry and `also` (audit, events) in one statement. */
+    async insertTicketWith(row: TicketTable, entry: TimelineTable, also: RawBuilder<unknown>[]): Promise<void> {
+      await sql`with t as (${insertSql('hotline.ticket', row as never)}), e as (${insertSql('hotline.timeline', entry as never)})${alsoSql(also)} select 1`.execute(db)
+    },
+    /**
+     * An action's writes in one statement (one round trip, no row lock held between statements): the
+     * change, applied only if the ticket is still at `expected` (optimistic: the caller checked that
+     * version), its timeline entry and `also`. Undefined when stale; the caller then rolls back.
+     */
+    async applyChange(id: string, expected: number, changes: Partial<TicketTable>, entry: TimelineTable, also: RawBuilder<unknown>[]): Promise<TicketRow | undefined> {
+      const sets = Object.entries(changes)
+        .filter(([, v]) => v !== undefined)
+        .map(([c, v]) => sql`${sql.ref(c)} = ${value(c, v)}`)
+      const r = await sql<TicketRow>`
+        with upd as (update hotline.ticket set ${sql.join(sets)} where id = ${id} and version = ${expected} returning *),
+        e as (${insertSql('hotline.timeline', entry as never)})${alsoSql(also)}
+        select * from upd`.execute(db)
+      return r.rows[0]
+    },
+    /** What a ticket's detail shows besides the row, in one round trip (JSON timestamps arrive as strings). */
+    async detailParts(ticketId: string): Promise<{ photos: PhotoTable[]; timeline: TimelineTable[] }> {
+      const r = await sql<{ photos: PhotoTable[]; timeline: TimelineTable[] }>`
+        select
+          coalesce((select json_agg(p order by p.uploaded_at, p.id) from hotline.photo p where p.ticket_id = ${ticketId}), '[]') as photos,
+          coalesce((select json_agg(e order by e.at, e.id) from hotline.timeline e where e.ticket_id = ${ticketId}), '[]') as timeline`.execute(db)
+      return r.rows[0]!
+    },
 
     /** The centre's lists (and the department's, with departmentId): newest first except queues by deadline. */
-    async list(f: TicketFilter & { assistOf?: string; ownerAccountId?: string; phone?: string }): Promise<{ rows: TicketRow[]; total: number }> {
+    async list(f: TicketFilter & { assistOf?: string; ownerAccountId?: string; phone?: string }): Promise<{ rows: TicketRow[]; total: number; capped: boolean }> {
       let q = k.selectFrom('hotline.ticket')
       if (f.statuses) q = q.where('status', 'in', [...f.statuses])
       if (f.type) q = q.where('type', '=', f.type)
@@ -250,18 +309,24 @@ export function createHotlineStore(db: Db) {
           .limit(f.limit)
           .offset(f.offset)
           .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        // Counted up to the cap only (an index-only scan stops there), not over the whole queue.
+        k.selectFrom(q.select(sql.lit(1).as('one')).limit(COUNT_CAP + 1).as('capped')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ])
-      return { rows, total: Number(count.n) }
+      const n = Number(count.n)
+      return { rows, total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP }
     },
 
-    /** Earlier tickets at the same place within the window, sharing at least one word (duplicate candidates). */
+    /**
+     * Earlier tickets at the same place about the same thing (category) within the window, sharing
+     * at least one word (duplicate candidates): a range of `ticket_place_category`, newest first.
+     */
     duplicateCandidates: (t: { id: string; division_code: string | null; tokens: string[]; category_code: string }, since: Date) =>
       t.division_code && t.tokens.length
         ? k
             .selectFrom('hotline.ticket')
             .selectAll()
             .where('division_code', '=', t.division_code)
+            .where('category_code', '=', t.category_code)
             .where('created_at', '>=', since)
             .where('id', '<>', t.id)
             .where('status', '<>', 'merged')

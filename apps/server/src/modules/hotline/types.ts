@@ -1,4 +1,5 @@
 import type { Light } from '../cases/index.js'
+import type { Geometry } from '../registries/index.js'
 import type { Channel, CloseKind, Satisfaction, TicketAction, TicketStatus, TicketType } from './state.js'
 
 export type { Light }
@@ -11,6 +12,8 @@ export interface RequestMeta {
 export interface Paginated<T> {
   items: T[]
   total: number
+  /** Ticket lists count up to 10,000 only: true when there are more than `total`. */
+  totalCapped?: boolean
   page: number
   pageSize: number
 }
@@ -108,10 +111,32 @@ export interface TicketDetail extends TicketSummary {
   callback: { satisfaction: Satisfaction; resolved: boolean; note: string | null; at: string; by: string; reopened: boolean } | null
   mergedInto: string | null
   kbArticleId: string | null
+  /** Open311 media_url: a link to show (never fetched by the server). */
+  mediaUrl: string | null
+  /** 协办 departments' parts: signed or not, and their opinion (seen by the 主办 before replying). */
+  assists: AssistView[]
   /** Suggested merges (centre only; empty for others). */
   duplicates: DuplicateHint[]
   timeline: TimelineEntry[]
   allowedActions: TicketAction[]
+}
+
+/** A county-level division of the city for the /m picker; outline and centre only from surveyed data. */
+export interface District {
+  code: string
+  name: string
+  center: { lat: number; lng: number } | null
+  outline: Geometry | null
+}
+
+export interface AssistView {
+  departmentId: string
+  departmentName: string
+  signedAt: string | null
+  signedBy: string | null
+  opinion: string | null
+  opinionAt: string | null
+  opinionBy: string | null
 }
 
 export interface NewTicket {
@@ -123,6 +148,8 @@ export interface NewTicket {
   location?: { lat: number; lng: number } | null
   /** A GB/T 2260 division or community code (Open311 address_id). */
   divisionCode?: string | null
+  /** Open311 media_url: an http(s) link to a photo elsewhere (checked by the caller). */
+  mediaUrl?: string | null
   reporter?: { name?: string | null; phone?: string | null; email?: string | null; anonymous?: boolean }
 }
 

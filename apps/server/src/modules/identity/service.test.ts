@@ -17,6 +17,7 @@ import {
   WeakPasswordError,
 } from './errors.js'
 import { createIdentityService, type IdentityService, type OrgDirectory } from './service.js'
+import { SESSION_CACHE_MS } from './session-cache.js'
 import { generateCreditCode, generateIdNumber, seededRandom } from './validators.js'
 
 const MINUTE = 60_000
@@ -239,6 +240,31 @@ describe('sessions', () => {
     await identity.logout(p)
     expect(await identity.resolveSession(s.token)).toBeNull()
     expect(await identity.resolveSession('not-a-token')).toBeNull()
+  })
+})
+
+describe('resolved sessions are remembered for a few seconds', () => {
+  it('sees a role granted or revoked in this process at once', async () => {
+    const staff = await identity.createStaff('system', { name: '孙丽', username: 'sun.li', password: 'Staff2026', departmentId: 'dept_xinfu', roles: [{ role: 'window_clerk' }] })
+    const s = await identity.loginWithPassword({ username: 'sun.li', password: 'Staff2026' })
+    expect((await identity.resolveSession(s.token))!.grants.map((g) => g.role)).toEqual(['window_clerk'])
+    const grant = await identity.grantRole(platformAdmin, staff.id, { role: 'reviewer' })
+    expect((await identity.resolveSession(s.token))!.grants.map((g) => g.role)).toEqual(['window_clerk', 'reviewer'])
+    await identity.revokeRole(platformAdmin, staff.id, grant.id)
+    expect((await identity.resolveSession(s.token))!.grants.map((g) => g.role)).toEqual(['window_clerk'])
+  })
+
+  it('sees a change made elsewhere (another process, SQL) within SESSION_CACHE_MS, and a copy cannot change it', async () => {
+    const { idNumber } = await newCitizen()
+    const s = await identity.loginWithPassword({ username: idNumber, password: 'Secret123' })
+    const p = (await identity.resolveSession(s.token))!
+    p.grants.push({ role: 'platform_admin', divisionCode: null, departmentId: null })
+    expect((await identity.resolveSession(s.token))!.grants.map((g) => g.role)).toEqual(['citizen'])
+    await sql`delete from identity.session where id = ${p.sessionId}`.execute(t.core.db)
+    // Remembered: the row is not read again yet.
+    expect(await identity.resolveSession(s.token)).not.toBeNull()
+    t.clock.advance(SESSION_CACHE_MS)
+    expect(await identity.resolveSession(s.token)).toBeNull()
   })
 })
 

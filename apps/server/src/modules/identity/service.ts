@@ -33,6 +33,7 @@ import {
 import { identityEvents } from './events.js'
 import { deriveKeys, newToken, tokenHash } from './keys.js'
 import { hashPassword, isAcceptablePassword, verifyAgainstDummy, verifyPassword } from './password.js'
+import { createSessionCache, SESSION_CACHE_MS } from './session-cache.js'
 import { afterFailure, lockRemainingSeconds, SESSION_TOUCH_SECONDS, sessionPolicy, type ThrottleState } from './sessions.js'
 import { createDevSmsSender, newSmsCode, sameDigest, smsPolicy, type SmsSender } from './sms.js'
 import { createIdentityStore, isUniqueViolation, type AccountRow, type GrantRow, type ThrottleRow } from './store.js'
@@ -131,6 +132,8 @@ export function createIdentityService(deps: IdentityDeps) {
   if (!deps.config.SECRET_KEY) throw new Error('identity needs SECRET_KEY (createCore resolves one)')
   const keys = deriveKeys(deps.config.SECRET_KEY)
   const sms = deps.sms ?? createDevSmsSender({ clock })
+  /** Resolved sessions, trusted for a few seconds (session-cache.ts has the bound). */
+  const sessions = createSessionCache(SESSION_TOUCH_SECONDS * 1000)
 
   const idHash = (idNumber: string) => keys.lookupHash('id-number', idNumber.toUpperCase())
   const smsHash = (codeId: string, phone: string, code: string) => keys.lookupHash('sms-code', `${codeId}:${phone}:${code}`)
@@ -325,6 +328,29 @@ export function createIdentityService(deps: IdentityDeps) {
     }
   }
 
+  /**
+   * What other modules read of an account on every change to a case (the number its texts go to,
+   * an enterprise's through its agent; the masked ID number and phone staff see), remembered for a
+   * few seconds: an applicant is texted, and their case shown to staff, several times a minute. No
+   * API changes these; a change made in the database is seen within SESSION_CACHE_MS.
+   */
+  interface Contact { textPhone: string | null; maskedIdNumber: string | null; maskedPhone: string | null }
+  const contacts = new Map<string, { contact: Contact | null; at: number }>()
+  async function contactOf(accountId: string): Promise<Contact | null> {
+    const now = clock.now().getTime()
+    const known = contacts.get(accountId)
+    if (known && now - known.at < SESSION_CACHE_MS && now >= known.at) return known.contact
+    const account = await store.accountById(accountId)
+    let contact: Contact | null = null
+    if (account) {
+      const agent = account.kind === 'legal' && account.agent_account_id ? await store.accountById(account.agent_account_id) : account
+      contact = { textPhone: agent?.phone ?? null, maskedIdNumber: account.id_number_masked, maskedPhone: account.phone ? maskPhone(account.phone) : null }
+    }
+    if (contacts.size >= 10_000) contacts.clear()
+    contacts.set(accountId, { contact, at: now })
+    return contact
+  }
+
   // --- public service -----------------------------------------------------------------------
 
   /** The account as the web app and OIDC claims see it, or null. */
@@ -337,18 +363,65 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     getMe,
 
+    /** What staff see of an applicant: the masked ID number and phone (no grants; see contactOf). */
+    async maskedContact(accountId: string): Promise<{ maskedIdNumber: string | null; maskedPhone: string | null } | null> {
+      const c = await contactOf(accountId)
+      return c ? { maskedIdNumber: c.maskedIdNumber, maskedPhone: c.maskedPhone } : null
+    },
+
+    /**
+     * `textAccount` for several messages, sent together (one insert with the dev sender). Returns
+     * how many had a phone to go to.
+     */
+    async textAccounts(messages: { accountId: string; text: string }[]): Promise<number> {
+      const out: { phone: string; text: string }[] = []
+      for (const m of messages) {
+        const phone = (await contactOf(m.accountId))?.textPhone
+        if (phone) out.push({ phone, text: m.text })
+      }
+      if (out.length === 0) return 0
+      if (sms.sendMany) await sms.sendMany(db, out)
+      else for (const m of out) await sms.send(db, m)
+      return out.length
+    },
+
     /**
      * Texts an account holder (a legal person's agent for enterprises) through the SMS sender, for
      * notices other modules raise. Returns false when there is no phone to text.
      */
     async textAccount(accountId: string, text: string): Promise<boolean> {
-      let account = await store.accountById(accountId)
-      if (account?.kind === 'legal' && account.agent_account_id) account = await store.accountById(account.agent_account_id)
-      const phone = account?.phone
+      const phone = (await contactOf(accountId))?.textPhone
       if (!phone) return false
       // One insert: atomic without a transaction of its own (three round trips fewer per notice).
       await sms.send(db, { phone, text })
       return true
+    },
+
+    /**
+     * Texts a mobile number that may have no account behind it (a 12345 hotline caller's rating
+     * link, a 一件事 co-applicant's invitation). Returns false when it is not a mainland mobile number.
+     */
+    async textPhone(phone: string, text: string): Promise<boolean> {
+      const p = normalizePhone(phone)
+      if (!isMobile(p)) return false
+      await sms.send(db, { phone: p, text })
+      return true
+    },
+
+    /**
+     * A keyed digest of a mobile number (HMAC under the server key, its own domain), for a module
+     * that must later recognise the number without keeping it; see `accountPhoneMatches`.
+     */
+    phoneDigest: (phone: string): string => keys.lookupHash('phone-match', normalizePhone(phone)),
+
+    /**
+     * Whether a person account's own mobile number (its sign-in number, unique among persons)
+     * is the number behind `digest`. Answers only yes or no: the number itself never leaves.
+     */
+    async accountPhoneMatches(accountId: string, digest: string): Promise<boolean> {
+      const a = await store.accountById(accountId)
+      if (!a || a.kind !== 'person' || !a.phone || a.status !== 'active') return false
+      return sameDigest(keys.lookupHash('phone-match', a.phone), digest)
     },
 
     /** Whether session cookies must be Secure (PUBLIC_URL is https). */
@@ -474,22 +547,32 @@ export function createIdentityService(deps: IdentityDeps) {
     /** Turns a cookie token into the caller, sliding the session's expiry; null when invalid or expired. */
     async resolveSession(token: string): Promise<Principal | null> {
       if (!token || token.length > 128) return null
-      const found = await store.sessionWithAccount(tokenHash(token))
+      const hash = tokenHash(token)
+      const cached = sessions.get(hash, clock.now().getTime())
+      if (cached) return cached
+      const generation = sessions.generation()
+      const found = await store.sessionWithAccount(hash)
       if (!found) return null
       const { session: row, account, grants: grantRows } = found
       const now = clock.now()
       const absolute = new Date(row.absolute_expires_at).getTime()
-      if (new Date(row.expires_at).getTime() <= now.getTime() || absolute <= now.getTime()) {
+      let expiresAt = new Date(row.expires_at).getTime()
+      if (expiresAt <= now.getTime() || absolute <= now.getTime()) {
         await store.deleteSession(row.id)
         return null
       }
       if (!account || account.status !== 'active') return null
-      if (now.getTime() - new Date(row.last_seen_at).getTime() >= SESSION_TOUCH_SECONDS * 1000) {
+      let lastSeenAt = new Date(row.last_seen_at).getTime()
+      if (now.getTime() - lastSeenAt >= SESSION_TOUCH_SECONDS * 1000) {
         const idle = sessionPolicy[account.kind].idleSeconds * 1000
-        await store.touchSession(row.id, now, new Date(Math.min(now.getTime() + idle, absolute)))
+        expiresAt = Math.min(now.getTime() + idle, absolute)
+        lastSeenAt = now.getTime()
+        await store.touchSession(row.id, now, new Date(expiresAt))
       }
       const grants: RoleGrant[] = toMe(account, grantRows).roles.map(({ role, divisionCode, departmentId }) => ({ role, divisionCode, departmentId }))
-      return { accountId: account.id, sessionId: row.id, kind: account.kind, name: account.name, grants }
+      const principal: Principal = { accountId: account.id, sessionId: row.id, kind: account.kind, name: account.name, grants }
+      sessions.set(hash, principal, { readAt: now.getTime(), expiresAt, absoluteAt: absolute, lastSeenAt }, generation)
+      return principal
     },
 
     /** Ends the caller's session. */
@@ -503,7 +586,7 @@ export function createIdentityService(deps: IdentityDeps) {
           action: 'identity.logout', targetType: 'account', targetId: principal.accountId, divisionCode: account?.division_code,
           detail: { sessionId: principal.sessionId },
         })
-      })
+      }).finally(() => sessions.dropSession(principal.sessionId))
     },
 
     /**
@@ -612,7 +695,7 @@ export function createIdentityService(deps: IdentityDeps) {
       return withEvents(async (trx) => {
         if (await createIdentityStore(trx).findGrant(account.id, g)) throw new GrantExistsError()
         return toGrantView(await insertGrant(trx, by, account, g, meta))
-      })
+      }).finally(() => sessions.dropAccount(account.id))
     },
 
     /**
@@ -643,7 +726,9 @@ export function createIdentityService(deps: IdentityDeps) {
           accountId: account.id, grantId: grant.id, role: grant.role, divisionCode: grant.division_code, departmentId: grant.department_id,
           revokedBy: by === 'system' ? null : by.accountId,
         }))
-      })
+        // After the commit (or rollback): this process's signed-in requests of the account see the
+        // change at once, other server processes within SESSION_CACHE_MS.
+      }).finally(() => sessions.dropAccount(account.id))
     },
 
     /**

@@ -17,6 +17,8 @@ export interface SmsMessage {
  */
 export interface SmsSender {
   send(trx: Db, message: SmsMessage): Promise<void>
+  /** Several messages at once (one insert for the dev sender); without it, `send` one by one. */
+  sendMany?(trx: Db, messages: SmsMessage[]): Promise<void>
 }
 
 /** The development sender: messages land in identity.sms_outbox, shown in the admin face. */
@@ -24,6 +26,10 @@ export function createDevSmsSender(deps: { clock: Clock }): SmsSender {
   return {
     async send(trx, message) {
       await createIdentityStore(trx).insertSmsOutbox({ id: newId('sms'), phone: message.phone, text: message.text, created_at: deps.clock.now() })
+    },
+    async sendMany(trx, messages) {
+      const at = deps.clock.now()
+      await createIdentityStore(trx).insertSmsOutbox(messages.map((m) => ({ id: newId('sms'), phone: m.phone, text: m.text, created_at: at })))
     },
   }
 }

@@ -352,8 +352,9 @@ export function createIdentityStore(handle: Db) {
       await db.updateTable('identity.sms_code').set(patch).where('id', '=', id).execute()
     },
 
-    async insertSmsOutbox(row: SmsOutboxRow): Promise<void> {
-      await db.insertInto('identity.sms_outbox').values(row).execute()
+    async insertSmsOutbox(rows: SmsOutboxRow | SmsOutboxRow[]): Promise<void> {
+      if (Array.isArray(rows) && rows.length === 0) return
+      await db.insertInto('identity.sms_outbox').values(rows).execute()
     },
 
     async listSmsOutbox(page: { limit: number; offset: number }): Promise<{ rows: SmsOutboxRow[]; total: number }> {

@@ -317,8 +317,8 @@ export function createLedgerService(deps: LedgerDeps, opts: LedgerOptions = {}) 
       const payload = JSON.parse(JSON.stringify(input.payload ?? {})) as Record<string, unknown>
       const hash = entryHash({ seq, kind: input.kind, payload, at: at.toISOString(), prevHash: head.hash })
       const completed = frontier.push(leafHash(hash))
-      await store.appendEntry({ seq, kind: input.kind, payload, at, prev_hash: head.hash, hash }, frontier.toJSON())
-      await store.insertNodes(completed.filter((n) => n.level >= NODE_MIN_LEVEL).map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })))
+      const nodes = completed.filter((n) => n.level >= NODE_MIN_LEVEL).map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }))
+      await store.appendEntry({ seq, kind: input.kind, payload, at, prev_hash: head.hash, hash }, frontier.toJSON(), nodes)
       if (seq % every === 0) await signCheckpoint(trx, frontier)
       return { seq, hash }
     },

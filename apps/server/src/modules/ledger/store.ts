@@ -75,20 +75,26 @@ export function createLedgerStore(handle: Db) {
       return db.selectFrom('ledger.head').select(['seq', 'hash', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow()
     },
 
-    /** Inserts the entry and moves the head in one statement. */
-    async appendEntry(e: EntryRow, frontier: string[]): Promise<void> {
+    /**
+     * Inserts the entry, the subtree hashes it completed and moves the head in one statement (one
+     * round trip while every other appender waits on the head's lock).
+     */
+    async appendEntry(e: EntryRow, frontier: string[], nodes: NodeRow[] = []): Promise<void> {
       await sql`
         with inserted as (
           insert into ledger.entry (seq, kind, payload, at, prev_hash, hash)
           values (${e.seq}, ${e.kind}, ${JSON.stringify(e.payload)}::jsonb, ${e.at}, ${e.prev_hash}, ${e.hash})
           returning seq
-        )
+        )${
+          nodes.length
+            ? sql`, nodes as (
+          insert into ledger.node (level, idx, hash) values ${sql.join(nodes.map((n) => sql`(${n.level}, ${n.idx}, ${n.hash})`))}
+          on conflict (level, idx) do nothing
+        )`
+            : sql``
+        }
         update ledger.head set seq = ${e.seq}, hash = ${e.hash}, frontier = ${JSON.stringify(frontier)}::jsonb
         where id = 1 and exists (select 1 from inserted)`.execute(handle)
-    },
-
-    async insertNodes(nodes: NodeRow[]): Promise<void> {
-      if (nodes.length) await db.insertInto('ledger.node').values(nodes).onConflict((oc) => oc.columns(['level', 'idx']).doNothing()).execute()
     },
 
     /** Cached subtree hashes for the given (level, idx) pairs. */

@@ -130,3 +130,31 @@ export class LicenseUnavailableError extends RuleError {
     super('onething/license-unavailable', 'onething.problem.license-unavailable', { licenseType }, { licenseType })
   }
 }
+
+/** No such material of an applicable item of the draft, or one the bundle provides without a file. */
+export class UnknownBundleMaterialError extends RuleError {
+  constructor(itemCode: string, materialCode: string) {
+    super('onething/unknown-material', 'onething.problem.unknown-material', { itemCode, materialCode }, { itemCode, materialCode })
+  }
+}
+
+/** The material is held by another party of the draft; only they may upload it. */
+export class NotYourMaterialError extends RuleError {
+  constructor(materialCode: string) {
+    super('onething/not-your-material', 'onething.problem.not-your-material', { materialCode }, { materialCode })
+  }
+}
+
+/** No such upload on the draft. */
+export class UploadNotFoundError extends NotFoundError {
+  constructor() {
+    super('onething/upload-not-found', 'onething.problem.upload-not-found')
+  }
+}
+
+/** Too many files on one material of the draft. */
+export class TooManyUploadsError extends RuleError {
+  constructor(max: number) {
+    super('onething/too-many-files', 'onething.problem.too-many-files', { max }, { max })
+  }
+}

@@ -24,14 +24,20 @@ export const conditionSchema = z.strictObject({ question: key, in: z.array(key).
 
 /**
  * How a material of an item is provided inside the bundle without an upload: produced by
- * another item of the same bundle (`bundle`), or replaced by the merged form (`form`).
+ * another item of the same bundle (`bundle`), replaced by the merged form (`form`), or held by
+ * a party other than the first applicant (`party`: that party's own e-license, with their
+ * consent, or their population-registry record when they join).
  */
-export const materialRuleSchema = z.strictObject({
-  via: z.enum(['bundle', 'form']),
-  /** The producing item (for `bundle`); the rule holds only while that item applies. */
-  from: itemCode.optional(),
-  label,
-})
+export const materialRuleSchema = z
+  .strictObject({
+    via: z.enum(['bundle', 'form', 'party']),
+    /** The producing item (for `bundle`); the rule holds only while that item applies. */
+    from: itemCode.optional(),
+    /** The party whose license or record provides it (for `party`). */
+    party: key.optional(),
+    label,
+  })
+  .refine((r) => (r.via === 'party') === (r.party !== undefined), { message: 'party is required with via "party" and only there', path: ['party'] })
 
 export const bundleItemSchema = z.strictObject({
   code: itemCode,

@@ -27,6 +27,11 @@ export interface LicensesPort {
     input: { licenseId: string; licenseType: string; applicationId: string; departmentId: string; materialCode: string; purpose: string },
     meta?: { ip?: string | null; userAgent?: string | null },
   ): Promise<{ licenseId: string; grantId: string; number: string; type: string; typeName: string }>
+  /**
+   * The holder's own license in full (fields in the type's declared order, unmasked for the
+   * holder): what `license.<type>.<field>` prefill reads. Refuses a license that is not theirs.
+   */
+  getMine?(by: Principal, licenseId: string): Promise<{ fields: { key: string; value: string }[] }>
   /** Withdraws a grant made for a submission that then failed, so no consent outlives its case. */
   withdrawGrant?(by: Principal, grantId: string, meta?: { ip?: string | null; userAgent?: string | null }): Promise<unknown>
 }
@@ -42,6 +47,9 @@ export const PREFILL_PURPOSE = '一件事一次办：申请表预填（免填）
  * Resolves declared prefill sources (catalog form fields' `prefill.source`) for one signed-in
  * person or enterprise from their own base-registry records and valid e-licenses. Each record is
  * read at most once per call, with a recorded purpose; a source without a value is left out.
+ * `license.<type>.<field>` reads the caller's own newest valid license of that type: `number`, or
+ * a field the type declares (the use of the license for a case is consented at submission, as for
+ * materials: see the service's submit).
  */
 export async function resolvePrefill(
   by: Principal,
@@ -62,6 +70,7 @@ export async function resolvePrefill(
       throw err
     }
   }
+  const licenseCache = new Map<string, { ref: LicenseRef; fields: () => Promise<{ key: string; value: string }[] | null> } | null>()
   const needs = (prefix: string) => [...wanted].some((s) => s.startsWith(prefix))
   const person: Person | null = by.kind === 'person' && needs('person.') ? await quiet(ports.registries.getPersonForAccount(by.accountId, PREFILL_PURPOSE, by, meta)) : null
   const household: Household | null = by.kind === 'person' && needs('household.') ? await quiet(ports.registries.householdForAccount(by.accountId, PREFILL_PURPOSE, by, meta)) : null
@@ -80,10 +89,23 @@ export async function resolvePrefill(
       put(s, a === 'number' ? household.number : household.address, 'onething.source.household')
     } else if (kind === 'entity' && entity) {
       put(s, a === 'legalRepresentative' ? entity.legalRepresentative.name : (entity as unknown as Record<string, unknown>)[a!], 'onething.source.entity')
-    } else if (kind === 'license' && ports.licenses && b === 'number') {
-      const [first] = await ports.licenses.validLicensesOf(by.accountId, a!)
-      if (first) put(s, first.number, 'onething.source.license', { name: first.typeName })
+    } else if (kind === 'license' && ports.licenses && a && b) {
+      const lic = await licenseOf(a)
+      if (!lic) continue
+      // The number, or any field the license type declares; only the caller's own valid license is read.
+      const value = b === 'number' ? lic.ref.number : (await lic.fields())?.find((f) => f.key === b)?.value
+      put(s, value, 'onething.source.license', { name: lic.ref.typeName })
     }
   }
   return out
+
+  /** The caller's newest valid license of a type, its fields read at most once. */
+  async function licenseOf(type: string) {
+    if (!licenseCache.has(type)) {
+      const [ref] = await ports.licenses!.validLicensesOf(by.accountId, type)
+      let fields: Promise<{ key: string; value: string }[] | null> | null = null
+      licenseCache.set(type, ref ? { ref, fields: () => (fields ??= ports.licenses!.getMine ? quiet(ports.licenses!.getMine(by, ref.id)).then((d) => d?.fields ?? null) : Promise.resolve(null)) } : null)
+    }
+    return licenseCache.get(type)!
+  }
 }

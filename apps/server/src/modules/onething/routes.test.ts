@@ -429,4 +429,119 @@ describe('e-licenses instead of uploads', () => {
     expect(back.materials.find((m: { itemCode: string; code: string }) => m.itemCode === 'QR00101000' && m.code === 'household_register').status).toBe('registry')
     expect((await call('POST', `/api/onething/drafts/${d.id}/submit`, 'mother', { version: d.version })).statusCode).toBe(201)
   })
+
+  it('prefills any declared field of the holder’s valid license (not only its number); the use reaches the case in the holder’s log', async () => {
+    const prefillFrom = (name: string, source: string) => (f: (typeof birthBundle.fields)[number]) => (f.name === name ? { ...f, prefill: { source } } : f)
+    const variant = { ...birthBundle, code: undefined, fields: birthBundle.fields.map(prefillFrom('householdAddress', 'license.resident_id_card.address')).map(prefillFrom('birthDate', 'license.resident_id_card.noSuchField')) }
+    expect((await call('PUT', '/api/onething/bundles/BIRTH_LIC', 'admin', variant)).statusCode).toBe(200)
+    const d = (await call('POST', '/api/onething/drafts', 'mother', { bundleCode: 'BIRTH_LIC', answers: { wantCard: 'no' } })).json()
+    expect(fieldOf(d, 'householdAddress')).toMatchObject({ value: '忻府区七一北路12号', source: 'prefill', sourceLabel: '来自您的居民身份证' })
+    // A field the license type does not declare resolves to nothing.
+    expect(fieldOf(d, 'birthDate')).toMatchObject({ value: null, source: null })
+    // The father has no license: his part still comes from the registry only.
+    await call('PATCH', `/api/onething/drafts/${d.id}/fields`, 'mother', { changes: [{ field: 'babyName', value: '王小禾', baseVersion: 0 }, { field: 'birthDate', value: '2026-11-20', baseVersion: 0 }] })
+    const { token } = await withFather(d)
+    await call('POST', `/api/onething/invitations/${token}/accept`, 'father')
+    await call('POST', `/api/onething/drafts/${d.id}/confirm`, 'father')
+    const res = await call('POST', `/api/onething/drafts/${d.id}/submit`, 'mother', { version: d.version })
+    expect(res.statusCode, res.body).toBe(201)
+    const police = res.json().group.children.find((c: { itemCode: string }) => c.itemCode === 'QR00101000')
+    const uses = await t.services.licenses.listMyUses(principals.mother!, { licenseId })
+    expect(uses.items).toContainEqual(expect.objectContaining({ kind: 'case_attach', applicationId: police.id, departmentName: '忻州市公安局', purpose: expect.stringContaining('householdAddress') }))
+  })
+
+  it('a license revoked after it prefilled the form refuses the submission, nothing created', async () => {
+    const { licenses } = t.services
+    const own = await licenses.issue('system', { type: 'driving_licence', departmentId: depts.police!, holder: { kind: 'person', id: motherId, name: '李红梅' }, fields: { sex: '女', birthDate: '1994-04-12', vehicleClass: 'C1', firstIssuedOn: '2015-06-01' }, validFrom: '2021-06-01' })
+    const variant = { ...birthBundle, code: undefined, fields: birthBundle.fields.map((f) => (f.name === 'birthDate' ? { ...f, prefill: { source: 'license.driving_licence.birthDate' } } : f)) }
+    expect((await call('PUT', '/api/onething/bundles/BIRTH_LIC2', 'admin', variant)).statusCode).toBe(200)
+    const d = (await call('POST', '/api/onething/drafts', 'mother', { bundleCode: 'BIRTH_LIC2', answers: { wantCard: 'no' } })).json()
+    expect(fieldOf(d, 'birthDate')).toMatchObject({ value: '1994-04-12', sourceLabel: '来自您的机动车驾驶证' })
+    await call('PATCH', `/api/onething/drafts/${d.id}/fields`, 'mother', { changes: [{ field: 'babyName', value: '王小禾', baseVersion: 0 }] })
+    const { token } = await withFather(d)
+    await call('POST', `/api/onething/invitations/${token}/accept`, 'father')
+    await call('POST', `/api/onething/drafts/${d.id}/confirm`, 'father')
+    const head: Principal = { accountId: 'acc_police_head', sessionId: 's', kind: 'staff', name: 'head', grants: [{ role: 'department_head', divisionCode: '140900', departmentId: depts.police! }] }
+    await licenses.changeStatus(head, own.id, 'revoke', '信息有误')
+    const before = (await call('GET', '/api/onething/applications', 'mother')).json().total
+    const res = await call('POST', `/api/onething/drafts/${d.id}/submit`, 'mother', { version: d.version })
+    expect(res.statusCode, res.body).toBe(422)
+    expect(res.json().type).toBe('urn:yiwang:problem:onething/consent-withdrawn')
+    expect((await call('GET', '/api/onething/applications', 'mother')).json().total).toBe(before)
+  })
+})
+
+describe('uploads inside a bundle', () => {
+  // A real 1×1 PNG, and text bytes that claim to be one.
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  const upload = (draftId: string, who: string, material: string, bytes: Buffer, type = 'image/png', item = 'GG00201000') =>
+    t.app.inject({ method: 'POST', url: `/api/onething/drafts/${draftId}/materials/${item}/${material}/files?fileName=${encodeURIComponent('照片.png')}`, headers: { ...as(who), 'content-type': type }, payload: bytes })
+  const uploadsCount = async () => Number((await t.core.db.selectFrom('onething.upload' as never).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+
+  it('takes a file for a material nothing else provides; at submission it is a file of that item’s case for its clerk', async () => {
+    const d0 = await readyDraft()
+    await call('POST', `/api/onething/drafts/${d0.id}/confirm`, 'father')
+    const d = (await call('PUT', `/api/onething/drafts/${d0.id}/answers`, 'mother', { version: d0.version, answers: { wantCard: 'yes' } })).json()
+    expect(d.materials.find((m: { code: string }) => m.code === 'photo')).toMatchObject({ status: 'missing', files: [] })
+
+    // Bad input answers problem+json and writes nothing.
+    const before = await uploadsCount()
+    const disguised = await upload(d.id, 'mother', 'photo', Buffer.from('MZ this is a program, not a picture'))
+    expect([disguised.statusCode, disguised.json().type]).toEqual([422, 'urn:yiwang:problem:cases/file-type-mismatch'])
+    expect(disguised.headers['content-type']).toContain('application/problem+json')
+    const big = await upload(d.id, 'mother', 'photo', Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]))
+    expect([big.statusCode, big.json().type]).toEqual([413, 'urn:yiwang:problem:payload-too-large'])
+    expect((await upload(d.id, 'mother', 'no_such', PNG)).json().type).toBe('urn:yiwang:problem:onething/unknown-material')
+    // A material the bundle provides (produced by another item) takes no file.
+    expect((await upload(d.id, 'mother', 'birth_certificate', PNG, 'image/png', 'QR00101000')).json().type).toBe('urn:yiwang:problem:onething/unknown-material')
+    expect((await upload(d.id, 'father', 'photo', PNG)).json().type).toBe('urn:yiwang:problem:onething/not-your-material')
+    expect((await upload(d.id, 'stranger', 'photo', PNG)).statusCode).toBe(404)
+    expect((await upload(d.id, 'mother', 'photo', PNG, 'image/gif')).statusCode).toBe(415)
+    expect(await uploadsCount()).toBe(before)
+
+    // Upload, remove, upload again.
+    const first = await upload(d.id, 'mother', 'photo', PNG)
+    expect(first.statusCode, first.body).toBe(201)
+    expect((await call('GET', `/api/onething/drafts/${d.id}/files`, 'father')).json().items).toEqual([])
+    expect((await call('DELETE', `/api/onething/drafts/${d.id}/files/${first.json().id}`, 'father')).statusCode).toBe(404)
+    expect((await call('DELETE', `/api/onething/drafts/${d.id}/files/${first.json().id}`, 'mother')).statusCode).toBe(204)
+    expect((await call('GET', `/api/onething/drafts/${d.id}/files`, 'mother')).json().items).toEqual([])
+    const file = (await upload(d.id, 'mother', 'photo', PNG)).json()
+    expect(file).toMatchObject({ itemCode: 'GG00201000', materialCode: 'photo', fileName: '照片.png', contentType: 'image/png', sizeBytes: PNG.length })
+    const view = (await call('GET', `/api/onething/drafts/${d.id}`, 'mother')).json()
+    expect(view.materials.find((m: { code: string }) => m.code === 'photo')).toMatchObject({ status: 'upload', files: [expect.objectContaining({ id: file.id })] })
+
+    const res = await call('POST', `/api/onething/drafts/${d.id}/submit`, 'mother', { version: d.version })
+    expect(res.statusCode, res.body).toBe(201)
+    const child = res.json().group.children.find((c: { itemCode: string }) => c.itemCode === 'GG00201000')
+    const seen = (await call('GET', `/api/cases/${child.id}`, 'hrssClerk')).json()
+    const photo = seen.materials.find((m: { code: string }) => m.code === 'photo')
+    expect(photo.files).toEqual([expect.objectContaining({ fileName: '照片.png', contentType: 'image/png', sizeBytes: PNG.length })])
+    const bytes = await call('GET', `/api/cases/${child.id}/files/${photo.files[0].id}`, 'hrssClerk')
+    expect(bytes.statusCode).toBe(200)
+    expect(Buffer.from(bytes.rawPayload).equals(PNG)).toBe(true)
+    // The other departments' cases carry no file; the draft takes no more.
+    const police = res.json().group.children.find((c: { itemCode: string }) => c.itemCode === 'QR00101000')
+    expect((await call('GET', `/api/cases/${police.id}`, 'policeClerk')).json().materials.flatMap((m: { files: unknown[] }) => m.files)).toEqual([])
+    expect((await upload(d.id, 'mother', 'photo', PNG)).json().type).toBe('urn:yiwang:problem:onething/draft-closed')
+  })
+
+  it('a failed submission leaves the uploads on the draft and no case file behind', async () => {
+    const d0 = await readyDraft()
+    await call('POST', `/api/onething/drafts/${d0.id}/confirm`, 'father')
+    const d = (await call('PUT', `/api/onething/drafts/${d0.id}/answers`, 'mother', { version: d0.version, answers: { wantCard: 'yes' } })).json()
+    expect((await upload(d.id, 'mother', 'photo', PNG)).statusCode).toBe(201)
+    const files = async () => Number((await t.core.db.selectFrom('cases.file' as never).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+    const files0 = await files()
+    const add = t.core.outbox.add.bind(t.core.outbox)
+    const spy = vi.spyOn(t.core.outbox, 'add').mockImplementation(async (trx, e) => {
+      if (e.type === 'cases.application.submitted') throw new Error('disk full')
+      return add(trx, e)
+    })
+    const res = await call('POST', `/api/onething/drafts/${d.id}/submit`, 'mother', { version: d.version })
+    spy.mockRestore()
+    expect(res.statusCode).toBe(500)
+    expect(await files()).toBe(files0)
+    expect((await call('GET', `/api/onething/drafts/${d.id}/files`, 'mother')).json().items).toHaveLength(1)
+  })
 })

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { principalOf, requireAuth, requireRole } from '../../platform/auth.js'
-import { groupStatuses, statuses } from '../cases/index.js'
+import { allowedFileTypes, groupStatuses, MAX_FILE_BYTES, statuses } from '../cases/index.js'
 import { bundleDefinitionSchema } from './model.js'
 import type { OnethingService, RequestMeta } from './service.js'
 
@@ -36,6 +36,7 @@ const bundleOut = z.object({
   version: z.number().int(),
 })
 const licenseRefOut = z.object({ id: z.string(), number: z.string(), type: z.string(), typeName: z.string(), status: z.string() })
+const uploadOut = z.object({ id: z.string(), itemCode: z.string(), materialCode: z.string(), party: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number().int(), uploadedAt: z.date() })
 const partyStatus = z.enum(['owner', 'invited', 'joined', 'confirmed', 'declined'])
 const draftOut = z.object({
   id: z.string(),
@@ -70,9 +71,11 @@ const draftOut = z.object({
       code: z.string(),
       name: z.string(),
       licenseType: z.string().nullable(),
-      status: z.enum(['license', 'registry', 'bundle', 'available', 'missing']),
+      party: z.string().describe("Whose license or record provides it: 'applicant' or a party role"),
+      status: z.enum(['license', 'registry', 'bundle', 'upload', 'available', 'missing']).describe('upload: provided by files uploaded to the draft'),
       label: z.string().nullable(),
       licenses: z.array(licenseRefOut),
+      files: z.array(uploadOut).describe("The caller's files for it (another party's files are not listed)"),
     }),
   ),
   parties: z.array(z.object({ role: z.string(), label: z.string(), required: z.boolean(), status: z.enum(['owner', 'invited', 'joined', 'confirmed', 'declined', 'not_invited']), accountName: z.string().nullable(), invitedPhone: z.string().nullable() })),
@@ -203,7 +206,7 @@ export const onethingRoutes: FastifyPluginAsyncZod<{ onething: OnethingService }
     '/drafts/:id/licenses/:licenseType',
     {
       preHandler: applicantOnly,
-      schema: { tags, security, summary: 'Consent to use one of your e-licenses for every material of its type', params: z.object({ id, licenseType }), body: z.strictObject({ licenseId: id }), response: { 200: draftOut } },
+      schema: { tags, security, summary: 'Consent to use one of your e-licenses for every material of its type that you provide (first applicant, or a party for the materials the bundle gives them)', params: z.object({ id, licenseType }), body: z.strictObject({ licenseId: id }), response: { 200: draftOut } },
     },
     async (req) => onething.useLicense(principalOf(req), req.params.id, { licenseType: req.params.licenseType, licenseId: req.body.licenseId }, metaOf(req)),
   )
@@ -212,6 +215,44 @@ export const onethingRoutes: FastifyPluginAsyncZod<{ onething: OnethingService }
     { preHandler: applicantOnly, schema: { tags, security, summary: 'Withdraw consent to an e-license type', params: z.object({ id, licenseType }), response: { 200: draftOut } } },
     async (req) => onething.withdrawLicense(principalOf(req), req.params.id, req.params.licenseType, metaOf(req)),
   )
+  // Raw uploads, as for cases: the body is the file itself with its media type (no multipart parser installed).
+  app.addContentTypeParser([...allowedFileTypes], { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_req, body, done) => done(null, body))
+  app.post(
+    '/drafts/:id/materials/:itemCode/:materialCode/files',
+    {
+      // As an onRequest hook the guard answers 401/403 before a 10 MB body is read.
+      onRequest: applicantOnly,
+      bodyLimit: MAX_FILE_BYTES,
+      schema: {
+        tags, security,
+        summary: `Upload one file for a material of an item of the draft that no license or shared data provides (the party who holds it): the body is the file (PDF, JPEG, PNG or OFD, at most ${MAX_FILE_BYTES / 1024 / 1024} MB), its Content-Type its type; at submission it becomes a file of that item's case`,
+        params: z.object({ id, itemCode: z.string().regex(/^[A-Z]{2}\d{8}$/), materialCode: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }),
+        querystring: z.object({ fileName: z.string().min(1).max(200).optional().describe('Original file name') }),
+        consumes: [...allowedFileTypes],
+        body: z.custom<Buffer>((v) => Buffer.isBuffer(v), 'the file bytes').describe('The file itself (binary)'),
+        response: { 201: uploadOut },
+      },
+    },
+    async (req, reply) => {
+      const { id: draftId, itemCode, materialCode } = req.params
+      const file = { bytes: req.body, contentType: req.headers['content-type'] ?? '', fileName: req.query.fileName }
+      return reply.code(201).send(await onething.uploadFile(principalOf(req), draftId, { itemCode, materialCode }, file, metaOf(req)))
+    },
+  )
+  app.get(
+    '/drafts/:id/files',
+    { preHandler: applicantOnly, schema: { tags, security, summary: 'The files the caller uploaded to the draft', params: z.object({ id }), response: { 200: z.object({ items: z.array(uploadOut) }) } } },
+    async (req) => ({ items: await onething.listUploads(principalOf(req), req.params.id) }),
+  )
+  app.delete(
+    '/drafts/:id/files/:fileId',
+    { preHandler: applicantOnly, schema: { tags, security, summary: 'Remove a file you uploaded (open draft only)', params: z.object({ id, fileId: id }), response: { 204: z.null() } } },
+    async (req, reply) => {
+      await onething.removeUpload(principalOf(req), req.params.id, req.params.fileId, metaOf(req))
+      return reply.code(204).send(null)
+    },
+  )
+
   app.post(
     '/drafts/:id/invitations',
     {

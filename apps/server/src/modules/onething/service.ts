@@ -7,7 +7,7 @@ import { sm3Hex } from '../../platform/gm.js'
 import { t, type Locale } from '../../platform/i18n.js'
 import { newId } from '../../platform/ids.js'
 import type { Principal } from '../../platform/roles.js'
-import type { CaseGroups, CasesService, FillStats, GroupDetail, GroupSummary, SatisfiedMaterial } from '../cases/index.js'
+import { MAX_FILES_PER_MATERIAL, type CaseGroups, type CasesService, type FillStats, type GroupDetail, type GroupSummary, type SatisfiedMaterial, type StoredFile } from '../cases/index.js'
 import type { CatalogService, ServiceItemVersion } from '../catalog/index.js'
 import { maskPhone, type IdentityService } from '../identity/index.js'
 import {
@@ -26,24 +26,29 @@ import {
   NotInviteeError,
   NotOwnerError,
   NotYourFieldError,
+  NotYourMaterialError,
+  TooManyUploadsError,
+  UnknownBundleMaterialError,
+  UploadNotFoundError,
   PartiesNotConfirmedError,
   StaleDraftError,
   UnknownPartyError,
 } from './errors.js'
 import { applicableItems, bundleDefinitionSchema, type BundleDefinition, type BundleDefinitionInput, type ResolvedField } from './model.js'
 import { PREFILL_PURPOSE, resolvePrefill, type LicenseRef, type LicensesPort, type RegistriesPort } from './prefill.js'
-import { createOnethingStore, type BundleTable, type DraftTable, type FieldTable, type MaterialTable, type PartyStatus, type PartyTable } from './store.js'
+import { createOnethingStore, type BundleTable, type DraftTable, type FieldTable, type MaterialTable, type PartyStatus, type PartyTable, type UploadTable } from './store.js'
 
 export type { LicensesPort, RegistriesPort } from './prefill.js'
 
 /** License types the population registry can confirm in place of the document (数据共享核验). */
 const registryConfirmable: Record<string, 'person' | 'household'> = { resident_id_card: 'person', household_register: 'household' }
 
-export interface OnethingDeps extends Pick<Core, 'db' | 'clock' | 'audit' | 'outbox' | 'logger'> {
+export interface OnethingDeps extends Pick<Core, 'db' | 'clock' | 'audit' | 'outbox' | 'logger' | 'config'> {
   catalog: Pick<CatalogService, 'getPublishedVersion'>
   registries: RegistriesPort & Pick<import('../registries/index.js').RegistriesService, 'householdForAccount'>
-  identity: Pick<IdentityService, 'getMe' | 'revealIdNumber'>
-  cases: Pick<CasesService, 'getApplication'>
+  identity: Pick<IdentityService, 'getMe' | 'revealIdNumber' | 'phoneDigest' | 'accountPhoneMatches' | 'textPhone'>
+  /** getApplication for fill figures; storeFile / discardStoredFile check and keep a draft's uploads (same rules as case uploads). */
+  cases: Pick<CasesService, 'getApplication' | 'storeFile' | 'discardStoredFile'>
   groups: CaseGroups
   /** The licenses module, once wired; without it no material is satisfied by a license. */
   licenses?: LicensesPort | null
@@ -88,11 +93,31 @@ export interface DraftMaterial {
   code: string
   name: string
   licenseType: string | null
-  status: 'license' | 'registry' | 'bundle' | 'available' | 'missing'
+  /** Whose license or record provides it: 'applicant' (the first applicant) or a party role. */
+  party: string
+  /** upload: provided by files uploaded to the draft (`files`). */
+  status: 'license' | 'registry' | 'bundle' | 'upload' | 'available' | 'missing'
   label: string | null
+  /** Files uploaded for it (no license or shared data provides it, or its holder chose to upload). */
+  files: DraftUpload[]
   /** The caller's valid licenses that could stand in for it (when licenses are available). */
   licenses: LicenseRef[]
 }
+
+export interface DraftUpload {
+  id: string
+  itemCode: string
+  materialCode: string
+  party: string
+  fileName: string
+  contentType: string
+  sizeBytes: number
+  uploadedAt: Date
+}
+
+const uploadView = (u: UploadTable): DraftUpload => ({
+  id: u.id, itemCode: u.item_code, materialCode: u.material_code, party: u.party, fileName: u.file_name, contentType: u.content_type, sizeBytes: u.size_bytes, uploadedAt: new Date(u.created_at),
+})
 
 export interface DraftView {
   id: string
@@ -242,20 +267,38 @@ export function createOnethingService(deps: OnethingDeps) {
     return { draft, bundle, parties, role: p.role, isOwner: false, status: p.status }
   }
 
-  /** Materials of the applicable items and how each is provided. */
+  /** Whose license or record provides a material: a party named by the bundle, else the first applicant. */
+  function holderRole(def: BundleDefinition, itemCode: string, materialCode: string): string {
+    const rule = def.items.find((i) => i.code === itemCode)?.materials[materialCode]
+    return rule?.via === 'party' && rule.party ? rule.party : 'applicant'
+  }
+
+  /** The account behind each role that takes part now (the owner, parties who joined or confirmed). */
+  function holdersOf(a: Access): Map<string, string> {
+    const out = new Map<string, string>([['applicant', a.draft.owner_id]])
+    for (const p of a.parties) if (p.account_id && (p.status === 'joined' || p.status === 'confirmed')) out.set(p.role, p.account_id)
+    return out
+  }
+
+  /**
+   * Materials of the applicable items and how each is provided. The caller is offered their own
+   * valid licenses only for the materials they hold (another party's wallet is never listed).
+   */
   async function materialsOf(
     def: BundleDefinition,
     versions: Map<string, ServiceItemVersion>,
     applicable: Set<string>,
     rows: MaterialTable[],
-    ownerId: string,
-    forCaller: boolean,
+    holders: Map<string, string>,
+    callerRole: string,
+    uploads: UploadTable[] = [],
   ): Promise<DraftMaterial[]> {
     const out: DraftMaterial[] = []
     const walletCache = new Map<string, LicenseRef[]>()
-    const wallet = async (type: string) => {
-      if (!licenses || !forCaller) return []
-      if (!walletCache.has(type)) walletCache.set(type, await licenses.validLicensesOf(ownerId, type).catch((err: unknown) => {
+    const wallet = async (role: string, type: string) => {
+      const accountId = holders.get(role)
+      if (!licenses || role !== callerRole || !accountId) return []
+      if (!walletCache.has(type)) walletCache.set(type, await licenses.validLicensesOf(accountId, type).catch((err: unknown) => {
         logger.warn({ err }, 'licenses lookup failed')
         return []
       }))
@@ -268,16 +311,21 @@ export function createOnethingService(deps: OnethingDeps) {
       for (const m of v.guide.materials) {
         if (m.requirement !== 'required') continue
         const rule = item.materials[m.code]
-        const base = { itemCode: item.code, itemName: v.guide.name, code: m.code, name: m.name, licenseType: m.licenseType ?? null }
-        if (rule && (rule.via === 'form' || (rule.from && applicable.has(rule.from)))) {
-          out.push({ ...base, status: 'bundle', label: rule.label, licenses: [] })
+        const party = holderRole(def, item.code, m.code)
+        const base = { itemCode: item.code, itemName: v.guide.name, code: m.code, name: m.name, licenseType: m.licenseType ?? null, party }
+        if (rule && (rule.via === 'form' || (rule.via === 'bundle' && rule.from && applicable.has(rule.from)))) {
+          out.push({ ...base, status: 'bundle', label: rule.label, licenses: [], files: [] })
           continue
         }
-        const row = rows.find((r) => r.item_code === item.code && r.material_code === m.code)
-        const available = m.licenseType ? await wallet(m.licenseType) : []
-        if (row?.kind === 'license') out.push({ ...base, status: 'license', label: row.label, licenses: available })
-        else if (row?.kind === 'registry') out.push({ ...base, status: 'registry', label: row.label, licenses: available })
-        else out.push({ ...base, status: available.length ? 'available' : 'missing', label: null, licenses: available })
+        const mine = uploads.filter((u) => u.item_code === item.code && u.material_code === m.code && u.party === party)
+        // Another party's files (e.g. their medical record) are theirs to see; the others see only that it is provided.
+        const files = party === callerRole ? mine.map(uploadView) : []
+        const row = rows.find((r) => r.item_code === item.code && r.material_code === m.code && r.party === party)
+        const available = m.licenseType ? await wallet(party, m.licenseType) : []
+        if (row?.kind === 'license') out.push({ ...base, status: 'license', label: row.label, licenses: available, files })
+        else if (row?.kind === 'registry') out.push({ ...base, status: 'registry', label: row.label, licenses: available, files })
+        else if (mine.length) out.push({ ...base, status: 'upload', label: null, licenses: available, files })
+        else out.push({ ...base, status: available.length ? 'available' : 'missing', label: rule?.via === 'party' ? rule.label : null, licenses: available, files })
       }
     }
     return out
@@ -297,7 +345,7 @@ export function createOnethingService(deps: OnethingDeps) {
     const versions = await versionsOf(def)
     const applicable = new Set(applicableItems(def, a.draft.answers))
     const resolved = resolveFields(def, versions, applicable)
-    const [rows, materialRows] = await Promise.all([store.fields(a.draft.id), store.materials(a.draft.id)])
+    const [rows, materialRows, uploads] = await Promise.all([store.fields(a.draft.id), store.materials(a.draft.id), store.uploads(a.draft.id)])
     const byName = new Map(rows.map((r) => [r.field, r]))
     const open = a.draft.status === 'open'
     const fields: DraftField[] = resolved.map((f) => {
@@ -311,7 +359,7 @@ export function createOnethingService(deps: OnethingDeps) {
         editable: open && f.produced === null && f.party === a.role,
       }
     })
-    const materials = await materialsOf(def, versions, applicable, materialRows, a.draft.owner_id, a.isOwner)
+    const materials = await materialsOf(def, versions, applicable, materialRows, holdersOf(a), a.role, uploads)
     return {
       id: a.draft.id,
       version: a.draft.version,
@@ -359,10 +407,15 @@ export function createOnethingService(deps: OnethingDeps) {
     }
   }
 
-  /** Records the registry confirmations of the owner's ID card and household register (数据共享, no upload). */
-  async function registryConfirmations(by: Principal, def: BundleDefinition): Promise<Omit<MaterialTable, 'draft_id'>[]> {
+  /**
+   * The registry confirmations (数据共享, no upload) of the ID card and household register of the
+   * materials `role` holds, from the signed-in holder's own population-registry records.
+   */
+  async function registryConfirmations(by: Principal, def: BundleDefinition, role = 'applicant'): Promise<Omit<MaterialTable, 'draft_id'>[]> {
     if (by.kind !== 'person') return []
-    const versions = await versionsOf(def)
+    const all = await versionsOf(def)
+    // Only the materials this role holds, and of those only the ones no other rule provides.
+    const versions = new Map([...all].map(([code, v]) => [code, { ...v, guide: { ...v.guide, materials: v.guide.materials.filter((m) => holderRole(def, code, m.code) === role) } }] as const))
     const meta = { via: 'onething' }
     const quiet = <T>(p: Promise<T>) => p.catch((err: unknown) => (err instanceof AppError && err.status < 500 ? null : Promise.reject(err)))
     const kinds = new Set<string>()
@@ -375,10 +428,27 @@ export function createOnethingService(deps: OnethingDeps) {
       for (const m of v.guide.materials) {
         const k = m.licenseType ? registryConfirmable[m.licenseType] : undefined
         if (!k || (k === 'person' && !person) || (k === 'household' && !household)) continue
-        out.push({ item_code: code, material_code: m.code, kind: 'registry', label: t('zh-CN', 'onething.material.registry'), party: 'applicant', license_id: null, license_number: null, license_type: m.licenseType ?? null, license_name: null, grant_id: null, created_at: now })
+        out.push({ item_code: code, material_code: m.code, kind: 'registry', label: t('zh-CN', 'onething.material.registry'), party: role, license_id: null, license_number: null, license_type: m.licenseType ?? null, license_name: null, grant_id: null, created_at: now })
       }
     }
     return out
+  }
+
+  /**
+   * The holder role of a material a file may be uploaded for: a material of an applicable item
+   * that the bundle does not provide (form or another item), held by the caller.
+   * @throws UnknownBundleMaterialError, NotYourMaterialError
+   */
+  async function uploadTarget(a: Access, itemCode: string, materialCode: string): Promise<string> {
+    const def = a.bundle.definition
+    const applicable = new Set(applicableItems(def, a.draft.answers))
+    const material = applicable.has(itemCode) ? (await published(itemCode))?.guide.materials.find((m) => m.code === materialCode) : undefined
+    const rule = def.items.find((i) => i.code === itemCode)?.materials[materialCode]
+    const provided = rule && (rule.via === 'form' || (rule.via === 'bundle' && rule.from && applicable.has(rule.from)))
+    if (!material || provided) throw new UnknownBundleMaterialError(itemCode, materialCode)
+    const party = holderRole(def, itemCode, materialCode)
+    if (party !== a.role) throw new NotYourMaterialError(materialCode)
+    return party
   }
 
   const service = {
@@ -534,51 +604,47 @@ export function createOnethingService(deps: OnethingDeps) {
     },
 
     /**
-     * The first applicant consents to using one of their valid e-licenses for every material of
-     * its type in the bundle (免提交).
-     * @throws DraftNotFoundError, NotOwnerError, DraftClosedError, LicenseUnavailableError
+     * A participant (the first applicant, or a party for the materials the bundle says they hold)
+     * consents to using one of their own valid e-licenses for every such material of its type (免提交).
+     * @throws DraftNotFoundError, DraftClosedError, LicenseUnavailableError
      */
     async useLicense(by: Principal, id: string, input: { licenseType: string; licenseId: string }, meta: RequestMeta = {}): Promise<DraftView> {
       const pre = await access(by, id)
-      if (!pre.isOwner) throw new NotOwnerError()
       const def = pre.bundle.definition
       const versions = await versionsOf(def)
       const lic = licenses ? (await licenses.validLicensesOf(by.accountId, input.licenseType)).find((l) => l.id === input.licenseId) : undefined
       if (!lic) throw new LicenseUnavailableError(input.licenseType)
+      const targets = [...versions].flatMap(([code, v]) => v.guide.materials.filter((m) => m.licenseType === input.licenseType && holderRole(def, code, m.code) === pre.role).map((m) => ({ code, material: m.code })))
+      // No material of this type is the caller's to provide: nothing to consent to.
+      if (targets.length === 0) throw new LicenseUnavailableError(input.licenseType)
       await db.transaction().execute(async (trx) => {
         const a = await access(by, id, trx)
         if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
         const s = createOnethingStore(trx)
         const now = clock.now()
-        let n = 0
-        for (const [code, v] of versions) {
-          for (const m of v.guide.materials) {
-            if (m.licenseType !== input.licenseType) continue
-            n++
-            await s.putMaterial({
-              draft_id: id, item_code: code, material_code: m.code, kind: 'license', label: t('zh-CN', 'onething.material.license', { name: `${lic.typeName} ${lic.number}` }), party: 'applicant',
-              license_id: lic.id, license_number: lic.number, license_type: lic.type, license_name: lic.typeName, grant_id: null, created_at: now,
-            })
-          }
+        for (const tg of targets) {
+          await s.putMaterial({
+            draft_id: id, item_code: tg.code, material_code: tg.material, kind: 'license', label: t('zh-CN', 'onething.material.license', { name: `${lic.typeName} ${lic.number}` }), party: a.role,
+            license_id: lic.id, license_number: lic.number, license_type: lic.type, license_name: lic.typeName, grant_id: null, created_at: now,
+          })
         }
-        await audit.record(trx, actorOf(by, meta), { action: 'onething.draft.license-consented', targetType: 'onething_draft', targetId: id, detail: { licenseType: input.licenseType, licenseId: lic.id, materials: n } })
+        await audit.record(trx, actorOf(by, meta), { action: 'onething.draft.license-consented', targetType: 'onething_draft', targetId: id, detail: { licenseType: input.licenseType, licenseId: lic.id, role: a.role, materials: targets.length } })
       })
       return view(by, await access(by, id))
     },
 
     /**
-     * The first applicant withdraws consent to a license type; registry confirmations come back.
-     * @throws DraftNotFoundError, NotOwnerError, DraftClosedError
+     * A participant withdraws consent to a license type of theirs; registry confirmations come back.
+     * @throws DraftNotFoundError, DraftClosedError
      */
     async withdrawLicense(by: Principal, id: string, licenseType: string, meta: RequestMeta = {}): Promise<DraftView> {
       const pre = await access(by, id)
-      if (!pre.isOwner) throw new NotOwnerError()
-      const confirmations = (await registryConfirmations(by, pre.bundle.definition)).filter((m) => m.license_type === licenseType)
+      const confirmations = (await registryConfirmations(by, pre.bundle.definition, pre.role)).filter((m) => m.license_type === licenseType)
       await db.transaction().execute(async (trx) => {
         const a = await access(by, id, trx)
         if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
         const s = createOnethingStore(trx)
-        const removed = await s.removeLicenseMaterials(id, licenseType)
+        const removed = await s.removeLicenseMaterials(id, licenseType, a.role)
         for (const m of confirmations) await s.putMaterial({ ...m, draft_id: id })
         await audit.record(trx, actorOf(by, meta), { action: 'onething.draft.license-withdrawn', targetType: 'onething_draft', targetId: id, detail: { licenseType, removed } })
       })
@@ -594,19 +660,31 @@ export function createOnethingService(deps: OnethingDeps) {
      */
     async invite(by: Principal, id: string, input: { role: string; phone?: string | null }, meta: RequestMeta = {}): Promise<{ token: string; path: string; draft: DraftView }> {
       const token = crypto.randomBytes(24).toString('base64url')
-      await db.transaction().execute(async (trx) => {
+      const path = `/m/onething/join/${token}`
+      const invited = await db.transaction().execute(async (trx) => {
         const a = await access(by, id, trx)
         if (!a.isOwner) throw new NotOwnerError()
         if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
-        if (!a.bundle.definition.parties.some((p) => p.role === input.role)) throw new UnknownPartyError(input.role)
+        const party = a.bundle.definition.parties.find((p) => p.role === input.role)
+        if (!party) throw new UnknownPartyError(input.role)
         const now = clock.now()
-        await createOnethingStore(trx).upsertParty({
-          id: newId('otp'), draft_id: id, role: input.role, invited_phone_hash: input.phone ? sm3Hex(`phone:${input.phone}`) : null, invited_phone_masked: input.phone ? maskPhone(input.phone) : null,
+        const s = createOnethingStore(trx)
+        // Whatever the earlier invitee of this role provided goes with them.
+        await s.removePartyMaterials(id, input.role)
+        await s.upsertParty({
+          // A keyed digest (identity's server key): only the holder of that exact number can match it later.
+          id: newId('otp'), draft_id: id, role: input.role, invited_phone_hash: input.phone ? identity.phoneDigest(input.phone) : null, invited_phone_masked: input.phone ? maskPhone(input.phone) : null,
           token_hash: sm3Hex(token), account_id: null, account_name: null, status: 'invited', updated_at: now,
         })
         await audit.record(trx, actorOf(by, meta), { action: 'onething.party.invited', targetType: 'onething_draft', targetId: id, detail: { role: input.role, byPhone: !!input.phone } })
+        return { bundleName: a.bundle.name, roleLabel: party.label }
       })
-      return { token, path: `/m/onething/join/${token}`, draft: await view(by, await access(by, id)) }
+      if (input.phone) {
+        // The link by text message (zh-CN, the SMS language here): names, the item and the link, no ID numbers.
+        const text = t('zh-CN', 'onething.sms.invite', { owner: by.name, bundle: invited.bundleName, role: invited.roleLabel, link: `${deps.config.publicUrl}${path}` })
+        await identity.textPhone(input.phone, text).catch((err: unknown) => logger.warn({ err, draftId: id }, 'invitation text not sent (the link is still shown to the first applicant)'))
+      }
+      return { token, path, draft: await view(by, await access(by, id)) }
     },
 
     /**
@@ -629,10 +707,8 @@ export function createOnethingService(deps: OnethingDeps) {
       if (draft.owner_id === by.accountId || (p.account_id && p.account_id !== by.accountId) || p.status === 'declined') throw new NotInviteeError()
       const def = bundle.definition
       const partyDef = def.parties.find((x) => x.role === p.role)
-      if (p.invited_phone_masked) {
-        const me = await identity.getMe(by.accountId)
-        if (!me || me.maskedPhone !== p.invited_phone_masked) throw new NotInviteeError()
-      }
+      // Invited by phone: the caller's own mobile number must be exactly that number (identity answers yes or no).
+      if (p.invited_phone_hash && !(await identity.accountPhoneMatches(by.accountId, p.invited_phone_hash))) throw new NotInviteeError()
       if (partyDef?.relation === 'spouse') {
         const [household, mine] = await Promise.all([
           registries.householdForAccount(draft.owner_id, '一件事一次办：核验共同申请人（配偶）身份', 'system', { via: 'onething' }).catch(() => null),
@@ -644,13 +720,15 @@ export function createOnethingService(deps: OnethingDeps) {
         if (!partner || !mine || partner.idNumber !== mine) throw new NotInviteeError()
       }
       const prefill = await prefillFor(by, def, p.role, meta.locale)
+      const confirmations = await registryConfirmations(by, def, p.role)
       await db.transaction().execute(async (trx) => {
         const s = createOnethingStore(trx)
         const cur = await s.partyByToken(hash)
         if (!cur || cur.status !== 'invited' || (cur.account_id && cur.account_id !== by.accountId)) throw new NotInviteeError()
         await s.setPartyStatus(draft.id, p.role, 'joined', clock.now(), { id: by.accountId, name: by.name })
         await writePrefill(trx, draft.id, p.role, by, prefill)
-        await audit.record(trx, actorOf(by, meta), { action: 'onething.party.joined', targetType: 'onething_draft', targetId: draft.id, detail: { role: p.role, prefilled: prefill.map((x) => x.field) } })
+        for (const m of confirmations) await s.putMaterial({ ...m, draft_id: draft.id })
+        await audit.record(trx, actorOf(by, meta), { action: 'onething.party.joined', targetType: 'onething_draft', targetId: draft.id, detail: { role: p.role, prefilled: prefill.map((x) => x.field), registryMaterials: confirmations.length } })
       })
       return view(by, await access(by, draft.id))
     },
@@ -664,6 +742,8 @@ export function createOnethingService(deps: OnethingDeps) {
       if (pre.you.isOwner) throw new NotOwnerError()
       const missing = pre.fields.filter((f) => f.party === pre.you.role && f.required && empty(f.value))
       if (missing.length) throw new MissingFieldsError(missing.map((f) => ({ name: f.name, label: f.label, party: f.party })))
+      const unsatisfied = pre.materials.filter((m) => m.party === pre.you.role && (m.status === 'available' || m.status === 'missing'))
+      if (unsatisfied.length) throw new MaterialsUnsatisfiedError(unsatisfied.map((m) => ({ itemCode: m.itemCode, code: m.code, name: `${m.itemName}：${m.name}` })))
       await db.transaction().execute(async (trx) => {
         const a = await access(by, id, trx)
         if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
@@ -679,16 +759,95 @@ export function createOnethingService(deps: OnethingDeps) {
      * @throws DraftNotFoundError, NotOwnerError, DraftClosedError
      */
     async decline(by: Principal, id: string, meta: RequestMeta = {}): Promise<{ declined: true }> {
-      await db.transaction().execute(async (trx) => {
+      await db.transaction().execute(async (trx): Promise<UploadTable[]> => {
         const a = await access(by, id, trx)
         if (a.isOwner) throw new NotOwnerError()
         if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
         const s = createOnethingStore(trx)
         await s.setPartyStatus(id, a.role, 'declined', clock.now())
+        await s.removePartyMaterials(id, a.role)
+        const files = await s.deletePartyUploads(id, a.role)
         await s.updateDraft(id, { updated_at: clock.now() })
-        await audit.record(trx, actorOf(by, meta), { action: 'onething.party.declined', targetType: 'onething_draft', targetId: id, detail: { role: a.role } })
+        await audit.record(trx, actorOf(by, meta), { action: 'onething.party.declined', targetType: 'onething_draft', targetId: id, detail: { role: a.role, filesRemoved: files.length } })
+        return files
+      }).then(async (files) => {
+        // A leaving party's files go with them (after commit, so a rollback keeps them).
+        for (const f of files) await cases.discardStoredFile(f.storage_key)
       })
       return { declined: true }
+    },
+
+    // --- uploads -------------------------------------------------------------------------------
+
+    /**
+     * Uploads a file for a material no license or shared data provides, to an open draft, by the
+     * party who holds the material. The cases module checks and stores the bytes (size, sniffed
+     * type, SM3, DATA_DIR); at submission the file becomes a file of that item's case.
+     * @throws DraftNotFoundError, DraftClosedError, UnknownBundleMaterialError, NotYourMaterialError, TooManyUploadsError,
+     *   and the cases module's EmptyFileError, FileTypeNotAllowedError, FileTypeMismatchError, FileTooLargeError
+     */
+    async uploadFile(
+      by: Principal,
+      id: string,
+      target: { itemCode: string; materialCode: string },
+      file: { bytes: Buffer; contentType: string; fileName?: string },
+      meta: RequestMeta = {},
+    ): Promise<DraftUpload> {
+      const pre = await access(by, id)
+      if (pre.draft.status !== 'open') throw new DraftClosedError(pre.draft.status)
+      const party = await uploadTarget(pre, target.itemCode, target.materialCode)
+      const stored = await cases.storeFile(id, target.materialCode, file)
+      const row: UploadTable = {
+        id: newId('otf'), draft_id: id, item_code: target.itemCode, material_code: target.materialCode, party, file_name: stored.fileName, content_type: stored.contentType,
+        size_bytes: stored.sizeBytes, sm3: stored.sm3, storage_key: stored.storageKey, uploaded_by: by.accountId, created_at: clock.now(),
+      }
+      await db.transaction().execute(async (trx) => {
+        const a = await access(by, id, trx)
+        if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
+        if (a.role !== party) throw new NotYourMaterialError(target.materialCode)
+        const s = createOnethingStore(trx)
+        const same = (await s.uploads(id)).filter((u) => u.item_code === target.itemCode && u.material_code === target.materialCode)
+        if (same.length >= MAX_FILES_PER_MATERIAL) throw new TooManyUploadsError(MAX_FILES_PER_MATERIAL)
+        await s.insertUpload(row)
+        await s.updateDraft(id, { updated_at: row.created_at })
+        await audit.record(trx, actorOf(by, meta), {
+          action: 'onething.file.uploaded', targetType: 'onething_draft', targetId: id,
+          detail: { fileId: row.id, itemCode: row.item_code, materialCode: row.material_code, contentType: row.content_type, sizeBytes: row.size_bytes, sm3: row.sm3 },
+        })
+      }).catch(async (err: unknown) => {
+        // The bytes were stored before the row; without the row nobody can reach them.
+        await cases.discardStoredFile(stored.storageKey)
+        throw err
+      })
+      return uploadView(row)
+    },
+
+    /**
+     * The files the caller uploaded to the draft (for the materials they hold).
+     * @throws DraftNotFoundError
+     */
+    async listUploads(by: Principal, id: string): Promise<DraftUpload[]> {
+      const a = await access(by, id)
+      return (await store.uploads(id)).filter((u) => u.party === a.role).map(uploadView)
+    },
+
+    /**
+     * Removes a file the caller uploaded, while the draft is open; its bytes go too (no case has them yet).
+     * @throws DraftNotFoundError, DraftClosedError, UploadNotFoundError
+     */
+    async removeUpload(by: Principal, id: string, fileId: string, meta: RequestMeta = {}): Promise<void> {
+      const removed = await db.transaction().execute(async (trx) => {
+        const a = await access(by, id, trx)
+        const s = createOnethingStore(trx)
+        const u = (await s.uploads(id)).find((x) => x.id === fileId && x.party === a.role)
+        if (!u) throw new UploadNotFoundError()
+        if (a.draft.status !== 'open') throw new DraftClosedError(a.draft.status)
+        await s.deleteUpload(id, fileId)
+        await s.updateDraft(id, { updated_at: clock.now() })
+        await audit.record(trx, actorOf(by, meta), { action: 'onething.file.removed', targetType: 'onething_draft', targetId: id, detail: { fileId, itemCode: u.item_code, materialCode: u.material_code } })
+        return u
+      })
+      await cases.discardStoredFile(removed.storage_key)
     },
 
     // --- submission ---------------------------------------------------------------------------
@@ -719,12 +878,23 @@ export function createOnethingService(deps: OnethingDeps) {
       const unsatisfied = v.materials.filter((m) => m.status === 'available' || m.status === 'missing')
       if (unsatisfied.length) throw new MaterialsUnsatisfiedError(unsatisfied.map((m) => ({ itemCode: m.itemCode, code: m.code, name: `${m.itemName}：${m.name}` })))
 
-      // Consents still standing: each license chosen must still be one of the holder's valid ones.
-      const rows = await store.materials(id)
-      const licensed = rows.filter((r) => r.kind === 'license' && applicable.includes(r.item_code) && v.materials.some((m) => m.itemCode === r.item_code && m.code === r.material_code))
-      for (const type of new Set(licensed.map((r) => r.license_type!))) {
-        const valid = licenses ? await licenses.validLicensesOf(by.accountId, type) : []
-        if (licensed.some((r) => r.license_type === type && !valid.some((l) => l.id === r.license_id))) throw new ConsentWithdrawnError(type)
+      // Consents still standing: each license chosen must still be one of its holder's valid ones.
+      const [rows, uploads] = await Promise.all([store.materials(id), store.uploads(id)])
+      const licensed = rows.filter((r) => r.kind === 'license' && applicable.includes(r.item_code) && v.materials.some((m) => m.itemCode === r.item_code && m.code === r.material_code && m.party === r.party))
+      const holders = holdersOf(a)
+      // The consent of a party was given in their own session (useLicense, audited); the grant is
+      // recorded in their name, as the holder, when the cases are made.
+      const holderPrincipal = async (role: string): Promise<Principal> => {
+        if (role === 'applicant') return by
+        const row = a.parties.find((x) => x.role === role)!
+        const me = await identity.getMe(row.account_id!)
+        return { accountId: row.account_id!, sessionId: by.sessionId, kind: me?.kind === 'legal' ? 'legal' : 'person', name: row.account_name ?? '', grants: [] }
+      }
+      for (const key of new Set(licensed.map((r) => `${r.party}\u0000${r.license_type!}`))) {
+        const [role, type] = key.split('\u0000') as [string, string]
+        const holder = holders.get(role)
+        const valid = licenses && holder ? await licenses.validLicensesOf(holder, type) : []
+        if (licensed.some((r) => r.party === role && r.license_type === type && !valid.some((l) => l.id === r.license_id))) throw new ConsentWithdrawnError(type)
       }
 
       // The children, with ids assigned now so consents can name their case.
@@ -736,6 +906,8 @@ export function createOnethingService(deps: OnethingDeps) {
         const formData: Record<string, unknown> = {}
         let prefilled = 0
         let typed = 0
+        // Licenses whose fields were prefilled into this case's form, by holder role and type.
+        const licenseFields = new Map<string, { role: string; type: string; fields: string[] }>()
         for (const f of resolved) {
           const fv = valueOf.get(f.name)
           if (!fv || empty(fv.value)) continue
@@ -748,13 +920,24 @@ export function createOnethingService(deps: OnethingDeps) {
           }
           if (counted && fv.source === 'prefill') prefilled++
           if (counted && fv.source === 'typed') typed++
+          const [kind, type] = f.prefill?.source.split('.') ?? []
+          if (counted && fv.source === 'prefill' && kind === 'license' && type) {
+            const k = `${f.party}.${type}`
+            if (!licenseFields.has(k)) licenseFields.set(k, { role: f.party, type, fields: [] })
+            licenseFields.get(k)!.fields.push(f.name)
+          }
         }
-        const materials: SatisfiedMaterial[] = v.materials
-          .filter((m) => m.itemCode === code)
+        // Uploaded files go to the case, except for a material a license or shared data now provides.
+        const providedOtherwise = new Set(v.materials.filter((m) => m.itemCode === code && (m.status === 'license' || m.status === 'registry' || m.status === 'bundle')).map((m) => m.code))
+        const files = uploads
+          .filter((u) => u.item_code === code && !providedOtherwise.has(u.material_code))
+          .map((u) => ({ materialCode: u.material_code, fileName: u.file_name, contentType: u.content_type as StoredFile['contentType'], sizeBytes: u.size_bytes, sm3: u.sm3, storageKey: u.storage_key, uploadedBy: u.uploaded_by, uploadedAt: new Date(u.created_at) }))
+        const materials: (SatisfiedMaterial & { holder?: string })[] = v.materials
+          .filter((m) => m.itemCode === code && m.status !== 'upload')
           .map((m) => {
             const r = licensed.find((x) => x.item_code === code && x.material_code === m.code)
             return r
-              ? { code: m.code, kind: 'license' as const, label: m.label ?? '', license: { id: r.license_id!, number: r.license_number!, type: r.license_type!, name: r.license_name!, grantId: null as string | null } }
+              ? { code: m.code, kind: 'license' as const, label: m.label ?? '', holder: r.party, license: { id: r.license_id!, number: r.license_number!, type: r.license_type!, name: r.license_name!, grantId: null as string | null } }
               : { code: m.code, kind: m.status === 'registry' ? ('registry' as const) : ('bundle' as const), label: m.label ?? '' }
           })
         return {
@@ -763,27 +946,54 @@ export function createOnethingService(deps: OnethingDeps) {
           departmentId: ver.guide.departmentId,
           formData,
           materials,
+          files,
+          licenseFields: [...licenseFields.values()],
           fill: { prefilled, typed, materialsFromLicenses: materials.filter((m) => m.kind === 'license').length, materialsShared: materials.filter((m) => m.kind !== 'license').length } satisfies FillStats,
         }
       })
 
       // The holder's consent for each license use, in the license use log (licenses module).
+      const grants: { grantId: string; holder: Principal }[] = []
+      const undo = async () => {
+        // Nothing was created: the consents made for these cases go too (best effort; the use log keeps the attempt).
+        for (const g of grants) await licenses?.withdrawGrant?.(g.holder, g.grantId, meta).catch((e: unknown) => logger.warn({ err: e, grantId: g.grantId }, 'could not withdraw the grant of a failed submission'))
+      }
       if (licenses) {
         for (const c of children) {
           for (const m of c.materials) {
             if (m.kind !== 'license' || !m.license) continue
-            const used = await licenses.useForCase(by, { licenseId: m.license.id, licenseType: m.license.type, applicationId: c.id, departmentId: c.departmentId, materialCode: m.code, purpose: `一件事一次办：${a.bundle.name}` }, meta).catch((err: unknown) => {
+            const holder = await holderPrincipal(m.holder ?? 'applicant')
+            const used = await licenses.useForCase(holder, { licenseId: m.license.id, licenseType: m.license.type, applicationId: c.id, departmentId: c.departmentId, materialCode: m.code, purpose: `一件事一次办：${a.bundle.name}` }, meta).catch(async (err: unknown) => {
+              await undo()
               if (err instanceof AppError && err.status < 500) throw new ConsentWithdrawnError(m.license!.type)
               throw err
             })
             m.license.grantId = used.grantId
+            grants.push({ grantId: used.grantId, holder })
+          }
+          // License data prefilled into the form reaches the department under the same rule as a
+          // material: the holder's license must still be valid, and the use is in their log.
+          for (const lf of c.licenseFields) {
+            const holder = await holderPrincipal(lf.role)
+            const [current] = await licenses.validLicensesOf(holder.accountId, lf.type)
+            const used = current
+              ? await licenses.useForCase(holder, { licenseId: current.id, licenseType: lf.type, applicationId: c.id, departmentId: c.departmentId, materialCode: `form:${lf.fields.join(',')}`, purpose: `一件事一次办：${a.bundle.name}（表单预填）` }, meta).catch(async (err: unknown) => {
+                if (err instanceof AppError && err.status < 500) return null
+                await undo()
+                throw err
+              })
+              : null
+            if (!used) {
+              await undo()
+              throw new ConsentWithdrawnError(lf.type)
+            }
+            grants.push({ grantId: used.grantId, holder })
           }
         }
       }
 
       const counts = v.counts
       const parties = a.parties.filter((p) => p.status === 'confirmed' && p.account_id).map((p) => ({ accountId: p.account_id!, name: p.account_name ?? '', role: p.role }))
-      const grants = children.flatMap((c) => c.materials.flatMap((m) => (m.license?.grantId ? [m.license.grantId] : [])))
       const group = await groups.createGroup(
         by,
         {
@@ -791,12 +1001,11 @@ export function createOnethingService(deps: OnethingDeps) {
           source: `onething:${a.bundle.code}`,
           parties,
           fill: { prefilled: counts.prefilled, typed: counts.typed, materialsFromLicenses: counts.materialsFromLicenses, materialsShared: counts.materialsShared },
-          children: children.map(({ departmentId: _d, ...c }) => c),
+          children: children.map(({ departmentId: _d, licenseFields: _l, ...c }) => ({ ...c, materials: c.materials.map(({ holder: _h, ...m }) => m) })),
         },
         meta,
       ).catch(async (err: unknown) => {
-        // Nothing was created: the consents made for these cases go too (best effort; the use log keeps the attempt).
-        for (const g of grants) await licenses?.withdrawGrant?.(by, g, meta).catch((e: unknown) => logger.warn({ err: e, grantId: g }, 'could not withdraw the grant of a failed submission'))
+        await undo()
         throw err
       })
       await db.transaction().execute(async (trx) => {

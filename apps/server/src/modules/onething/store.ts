@@ -72,12 +72,29 @@ export interface MaterialTable {
   created_at: Date
 }
 
+/** A file uploaded to a draft (migration 0022); the bytes are in the cases module's storage. */
+export interface UploadTable {
+  id: string
+  draft_id: string
+  item_code: string
+  material_code: string
+  party: string
+  file_name: string
+  content_type: string
+  size_bytes: number
+  sm3: string
+  storage_key: string
+  uploaded_by: string
+  created_at: Date
+}
+
 interface OnethingTables {
   'onething.bundle': BundleTable
   'onething.draft': DraftTable
   'onething.party': PartyTable
   'onething.field': FieldTable
   'onething.material': MaterialTable
+  'onething.upload': UploadTable
 }
 
 const jsonb = (v: unknown) => sql<never>`${JSON.stringify(v)}::jsonb`
@@ -198,8 +215,28 @@ export function createOnethingStore(handle: Db) {
         )
         .execute()
     },
-    async removeLicenseMaterials(draftId: string, licenseType: string): Promise<number> {
-      const r = await db.deleteFrom('onething.material').where('draft_id', '=', draftId).where('kind', '=', 'license').where('license_type', '=', licenseType).executeTakeFirst()
+    async removeLicenseMaterials(draftId: string, licenseType: string, party: string): Promise<number> {
+      const r = await db.deleteFrom('onething.material').where('draft_id', '=', draftId).where('kind', '=', 'license').where('license_type', '=', licenseType).where('party', '=', party).executeTakeFirst()
+      return Number(r.numDeletedRows)
+    },
+
+    async uploads(draftId: string): Promise<UploadTable[]> {
+      return db.selectFrom('onething.upload').selectAll().where('draft_id', '=', draftId).orderBy('created_at').orderBy('id').execute()
+    },
+    async insertUpload(row: UploadTable): Promise<void> {
+      await db.insertInto('onething.upload').values(row).execute()
+    },
+    async deleteUpload(draftId: string, id: string): Promise<UploadTable | undefined> {
+      return db.deleteFrom('onething.upload').where('draft_id', '=', draftId).where('id', '=', id).returningAll().executeTakeFirst()
+    },
+    /** A leaving party's files (their records; the caller removes the bytes after commit). */
+    async deletePartyUploads(draftId: string, party: string): Promise<UploadTable[]> {
+      return db.deleteFrom('onething.upload').where('draft_id', '=', draftId).where('party', '=', party).returningAll().execute()
+    },
+
+    /** Everything a party provided (their consents and registry confirmations), when they leave. */
+    async removePartyMaterials(draftId: string, party: string): Promise<number> {
+      const r = await db.deleteFrom('onething.material').where('draft_id', '=', draftId).where('party', '=', party).executeTakeFirst()
       return Number(r.numDeletedRows)
     },
   }

@@ -150,6 +150,25 @@ export const ratingRoutes: FastifyPluginAsyncZod<{ rating: RatingService }> = as
     async (req, reply) => reply.code(201).send(await rating.rateByToken(req.params.token, req.body, metaOf(req))),
   )
 
+  const linkParams = z.object({ token: z.string().min(10).max(64).regex(/^[A-Za-z0-9_-]+$/) })
+  app.get(
+    '/links/:token',
+    {
+      config: { rateLimitPolicy: 'publicVerify' },
+      schema: { tags, summary: "What a phone caller's one-time rating link names (no sign-in; no personal data)", params: linkParams, response: { 200: subjectSchema } },
+    },
+    async (req) => rating.subjectByLink(req.params.token),
+  )
+
+  app.post(
+    '/links/:token',
+    {
+      config: { rateLimitPolicy: 'publicVerify' },
+      schema: { tags, summary: 'Rates once through a one-time link (12345 reporters without an account); the link is spent', params: linkParams, body: z.strictObject(ratingBody), response: { 201: subjectSchema } },
+    },
+    async (req, reply) => reply.code(201).send(await rating.rateByLink(req.params.token, req.body, metaOf(req))),
+  )
+
   // ---- raters -------------------------------------------------------------------------------
 
   app.get(

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js'
-import type { AuditActor } from '../../platform/audit.js'
+import { systemActor, type AuditActor } from '../../platform/audit.js'
 import { chinaDate } from '../../platform/calendar.js'
 import type { Core } from '../../platform/core.js'
 import { OutOfScopeError } from '../../platform/errors.js'
@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.js'
 import { divisionCovers, divisionPrefix, type Principal, type Role } from '../../platform/roles.js'
 import type { ApplicationEventData } from '../cases/index.js'
 import type { CatalogService } from '../catalog/index.js'
-import type { IdentityService } from '../identity/index.js'
+import { maskPhone, type IdentityService } from '../identity/index.js'
 import type { OrgService } from '../org/index.js'
 import {
   AlreadyRatedError,
@@ -26,7 +26,7 @@ import {
 import { ratingEvents, type RectificationEventData } from './events.js'
 import { allTags, tagsByLevel } from './tags.js'
 import { createRatingStore, type RatingRow, type RectificationJoined, type RectificationRow, type ScopeClause, type StatsRow, type SubjectRow } from './store.js'
-import { signToken, verifyToken } from './token.js'
+import { hashLinkToken, LINK_TOKEN, newLinkToken, phoneRaterId, signToken, verifyToken } from './token.js'
 import {
   isBadLevel,
   type CallbackMethod,
@@ -48,7 +48,11 @@ import {
 } from './types.js'
 
 /** What rating needs from identity: names and masked phones for the centre, and texting raters. */
-export type IdentityPort = Pick<IdentityService, 'getMe' | 'textAccount'>
+export type IdentityPort = Pick<IdentityService, 'getMe' | 'textAccount' | 'textPhone'>
+/** What rating needs from hotline: the phone of a reporter without an account (for their one-time link). */
+export interface TicketPort {
+  ratingSubject(ticketId: string): Promise<{ reporterPhone: string | null } | null>
+}
 /** What rating needs from org: department names. */
 export type OrgPort = Pick<OrgService, 'getDepartment'>
 /** What rating needs from catalog: the item's name for a closed case. */
@@ -58,6 +62,8 @@ export interface RatingDeps extends Pick<Core, 'db' | 'clock' | 'calendar' | 'au
   identity: IdentityPort
   org: OrgPort
   catalog: CatalogPort
+  /** Hotline, for phone-only reporters' SMS links; without it they are not invited. */
+  tickets?: TicketPort
   /**
    * Natural days the rater has to rate, from the close. Counted in natural days as the one
    * sourced rule does (Guangdong: 7 natural days); 15 by default, as the issue suggests.
@@ -215,7 +221,8 @@ export function createRatingService(deps: RatingDeps) {
    * reporters without an account (phone only, anonymous), are not rated here.
    */
   async function onTicketClosed(data: TicketClosedData): Promise<void> {
-    if (data.closeKind !== 'callback' || !data.reporterAccountId || !data.departmentId) return
+    if (data.closeKind !== 'callback' || !data.departmentId) return
+    if (!data.reporterAccountId) return invitePhoneReporter(data, data.departmentId)
     await recordSubject({
       kind: 'ticket',
       refId: data.ticketId,
@@ -228,6 +235,37 @@ export function createRatingService(deps: RatingDeps) {
       itemName: null,
       at: data.at ? new Date(data.at) : clock.now(),
     })
+  }
+
+  /**
+   * A reporter who only phoned (no account) is texted a one-time link after the callback: the
+   * subject's rater is a pseudonym of the number, the link's hash is stored with the subject in one
+   * transaction, and the number itself stays in hotline. Redelivered events find the subject and
+   * text nothing.
+   */
+  async function invitePhoneReporter(data: TicketClosedData, departmentId: string): Promise<void> {
+    const phone = (await deps.tickets?.ratingSubject(data.ticketId).catch(() => null))?.reporterPhone
+    if (!phone || !/^1[3-9]\d{9}$/.test(phone)) return
+    const department = await org.getDepartment(departmentId).catch(() => null)
+    const at = data.at ? new Date(data.at) : clock.now()
+    const until = new Date(at.getTime() + windowDays * DAY_MS)
+    const { token, hash } = newLinkToken()
+    const created = await withEvents(async (trx) => {
+      const tx = createRatingStore(trx)
+      const row = await tx.insertSubject({
+        id: newId('rsub'), kind: 'ticket', ref_id: data.ticketId, label: data.number, rater_id: phoneRaterId(tokenKey, phone), department_id: departmentId,
+        department_name: department?.name ?? departmentId, division_code: data.divisionCode ?? department?.divisionCode ?? '', item_id: null, item_name: null,
+        rateable_from: at, rateable_until: until, rated_at: null, created_at: clock.now(),
+      })
+      if (!row) return null
+      await tx.insertLinkToken({ token_hash: hash, subject_id: row.id, expires_at: until, used_at: null, created_at: clock.now() })
+      await audit.record(trx, systemActor, { action: 'rating.link.issued', targetType: 'subject', targetId: row.id, divisionCode: row.division_code, detail: { subjectKind: 'ticket', subjectRefId: data.ticketId } })
+      return row
+    })
+    if (!created) return
+    const url = `${config.publicUrl}/m/rate/${token}`
+    const text = t('zh-CN', 'rating.sms.link-invite', { label: data.number, departmentName: created.department_name, url, days: windowDays })
+    await deps.identity.textPhone(phone, text).catch((err: unknown) => logger.warn({ err, subjectId: created.id }, 'rating link not texted'))
   }
 
   async function subjectView(s: SubjectRow): Promise<SubjectView> {
@@ -265,20 +303,21 @@ export function createRatingService(deps: RatingDeps) {
   }
 
   /** Writes the rating (and a rectification for a 差评) for a subject, in one transaction. */
-  async function submit(subjectId: string, actor: AuditActor, input: RatingInput & { channel: Channel }): Promise<SubjectView> {
+  async function submit(subjectId: string, actor: AuditActor, input: RatingInput & { channel: Channel }, link?: string): Promise<SubjectView> {
     checkTags(input.level, input.tags)
     const now = clock.now()
     // Departments and the calendar are read before the transaction (PGlite has one connection).
     const dueDate = isBadLevel(input.level) ? calendar.addWorkingDays(now, rectificationDays) : null
-    await withEvents(async (trx) => {
+    const view = await withEvents(async (trx) => {
       const tx = createRatingStore(trx)
-      const s = await tx.subjectById(subjectId, { lock: true })
-      if (!s) throw new SubjectNotFoundError()
-      if (s.rated_at) throw new AlreadyRatedError()
+      // Claimed and checked in one statement; a refusal below rolls the claim back.
+      const s = await tx.claimForRating(subjectId, now)
+      if (!s) throw (await tx.subjectById(subjectId)) ? new AlreadyRatedError() : new SubjectNotFoundError()
       if (now > new Date(s.rateable_until)) throw new WindowClosedError(new Date(s.rateable_until))
-      await tx.markRated(s.id, now)
+      // A one-time link is spent with the rating it carries (a concurrent second use finds it spent).
+      if (link && !(await tx.useLinkToken(link, now))) throw new AlreadyRatedError()
       const comment = input.comment?.trim() || null
-      const rating = await tx.insertRating({
+      const row: RatingRow = {
         id: newId('rat'),
         subject_id: s.id,
         rater_id: s.rater_id,
@@ -293,18 +332,18 @@ export function createRatingService(deps: RatingDeps) {
         item_id: s.item_id,
         item_name: s.item_name,
         created_at: now,
-      })
-      await audit.record(trx, actor, {
+      }
+      // The audit record and the event ride in the rating's insert (one round trip).
+      const audited = audit.prepare(actor, {
         action: 'rating.rating.submitted',
         targetType: 'rating',
-        targetId: rating.id,
+        targetId: row.id,
         divisionCode: s.division_code,
         detail: { subjectKind: s.kind, subjectRefId: s.ref_id, level: input.level, channel: input.channel },
       })
-      await outbox.add(
-        trx,
+      const evented = outbox.prepareAll([
         ratingEvents.submitted({
-          ratingId: rating.id,
+          ratingId: row.id,
           subjectKind: s.kind,
           subjectRefId: s.ref_id,
           level: input.level,
@@ -313,9 +352,12 @@ export function createRatingService(deps: RatingDeps) {
           divisionCode: s.division_code,
           itemId: s.item_id,
         }),
-      )
+      ])
+      const rating = await tx.insertRatingWith(row, [evented.insert!, audited.insert])
+      await audited.written(trx)
+      let rect: RectificationRow | undefined
       if (dueDate) {
-        const rect = await tx.insertRectification({
+        rect = await tx.insertRectification({
           id: newId('rect'),
           rating_id: rating.id,
           subject_id: s.id,
@@ -333,8 +375,10 @@ export function createRatingService(deps: RatingDeps) {
         await audit.record(trx, actor, { action: 'rating.rectification.opened', targetType: 'rectification', targetId: rect.id, divisionCode: s.division_code, detail: { dueDate } })
         await outbox.add(trx, ratingEvents.rectification('opened', eventData(rect, s.kind, s.ref_id)))
       }
+      // Everything the answer shows was just written: no reads after the commit.
+      return toSubjectView(s, rating, rect)
     })
-    return subjectView((await store.subjectById(subjectId))!)
+    return view
   }
 
   function eventData(r: RectificationRow, kind: SubjectKind, refId: string): RectificationEventData {
@@ -380,8 +424,14 @@ export function createRatingService(deps: RatingDeps) {
     // Only the centre calls back, so only the centre sees who rated (a department never does).
     let rater: RectificationView['rater'] = null
     if (isCentreFor(p, r.division_code)) {
-      const me = await identity.getMe(r.rater_id)
-      rater = { name: me?.name ?? '', maskedPhone: me?.maskedPhone ?? null }
+      if (r.rater_id.startsWith('tel_') && r.subject_kind === 'ticket') {
+        // A phone caller has no account: the masked number comes from the ticket (hotline keeps it).
+        const phone = (await deps.tickets?.ratingSubject(r.subject_ref_id).catch(() => null))?.reporterPhone
+        rater = { name: '', maskedPhone: phone ? maskPhone(phone) : null }
+      } else {
+        const me = await identity.getMe(r.rater_id)
+        rater = { name: me?.name ?? '', maskedPhone: me?.maskedPhone ?? null }
+      }
     }
     return {
       ...outcomeOf(r),
@@ -490,6 +540,25 @@ export function createRatingService(deps: RatingDeps) {
         ...input,
         channel: 'sms',
       })
+      return { ...view, rectification: null }
+    },
+
+    /** What a one-time link names (no personal data; a spent link still shows that it was rated). */
+    async subjectByLink(token: string): Promise<SubjectView> {
+      const { subject } = await linkOf(token)
+      const view = await subjectView(subject)
+      return { ...view, rating: view.rating ? { ...view.rating, comment: null, tags: [] } : null, rectification: null }
+    },
+
+    /**
+     * Rates through a one-time link: once, within the window; the link is spent.
+     * @throws InvalidTokenError (unknown, forged or expired), AlreadyRatedError (spent), UnknownTagError
+     */
+    async rateByLink(token: string, input: RatingInput, meta: RequestMeta): Promise<SubjectView> {
+      const { subject, hash, used } = await linkOf(token)
+      if (used) throw new AlreadyRatedError()
+      const actor: AuditActor = { actorId: subject.rater_id, actorKind: 'sms-link', actorName: null, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null }
+      const view = await submit(subject.id, actor, { ...input, channel: 'sms' }, hash)
       return { ...view, rectification: null }
     },
 
@@ -609,6 +678,15 @@ export function createRatingService(deps: RatingDeps) {
       overall: figuresOf(overall ?? emptyRow),
       groups: groups.map((g): GroupFigures => ({ key: g.key ?? '', name: g.name ?? '', ...figuresOf(g) })),
     }
+  }
+
+  async function linkOf(token: string): Promise<{ subject: SubjectRow; hash: string; used: boolean }> {
+    if (!LINK_TOKEN.test(token)) throw new InvalidTokenError()
+    const hash = hashLinkToken(token)
+    const link = await store.linkToken(hash)
+    const subject = link && clock.now() <= new Date(link.expires_at) ? await store.subjectById(link.subject_id) : undefined
+    if (!link || !subject) throw new InvalidTokenError()
+    return { subject, hash, used: !!link.used_at }
   }
 
   async function subjectOfToken(token: string): Promise<SubjectRow> {

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely'
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
 import type { CallbackMethod, Channel, Level, RaterSatisfaction, RectificationStatus, SubjectKind } from './types.js'
 
@@ -69,7 +69,17 @@ export interface RectificationTable {
   updated_at: Date
 }
 
+/** A one-time SMS rating link for a rater without an account: only the token's SM3 hash is kept. */
+export interface LinkTokenTable {
+  token_hash: string
+  subject_id: string
+  expires_at: Date
+  used_at: Date | null
+  created_at: Date
+}
+
 interface RatingTables {
+  'rating.link_token': LinkTokenTable
   'rating.subject': SubjectTable
   'rating.rating': RatingTable
   'rating.rectification': RectificationTable
@@ -150,9 +160,33 @@ export function createRatingStore(handle: Db) {
       return (await q.executeTakeFirst()) as SubjectRow | undefined
     },
 
-    async markRated(subjectId: string, at: Date): Promise<boolean> {
-      const r = await db.updateTable('rating.subject').set({ rated_at: at }).where('id', '=', subjectId).where('rated_at', 'is', null).executeTakeFirst()
+    insertLinkToken: (row: LinkTokenTable) => db.insertInto('rating.link_token').values(row).execute(),
+    linkToken: (hash: string) => db.selectFrom('rating.link_token').selectAll().where('token_hash', '=', hash).executeTakeFirst(),
+    /** Spends a link: true when it was unused and unexpired (in the rating's transaction). */
+    async useLinkToken(hash: string, at: Date): Promise<boolean> {
+      const r = await db.updateTable('rating.link_token').set({ used_at: at }).where('token_hash', '=', hash).where('used_at', 'is', null).where('expires_at', '>=', at).executeTakeFirst()
       return Number(r.numUpdatedRows) === 1
+    },
+
+    /**
+     * Marks the subject rated unless it already was, and returns it as it now is: the row lock and
+     * the check in one statement. Undefined when unknown or already rated (the caller tells which).
+     */
+    async claimForRating(subjectId: string, at: Date): Promise<SubjectRow | undefined> {
+      return (await db.updateTable('rating.subject').set({ rated_at: at }).where('id', '=', subjectId).where('rated_at', 'is', null).returningAll().executeTakeFirst()) as SubjectRow | undefined
+    },
+
+    /** The rating and `also` (the platform's audit record and events, as data-modifying CTEs) in one statement. */
+    async insertRatingWith(row: RatingRow, also: RawBuilder<unknown>[]): Promise<RatingRow> {
+      const r = await sql<RatingRow>`
+        with g as (
+          insert into rating.rating (id, subject_id, rater_id, level, tags, comment, channel, subject_kind, department_id, department_name, division_code, item_id, item_name, created_at)
+          values (${row.id}, ${row.subject_id}, ${row.rater_id}, ${row.level}, ${jsonb(row.tags)}, ${row.comment}, ${row.channel}, ${row.subject_kind}, ${row.department_id},
+            ${row.department_name}, ${row.division_code}, ${row.item_id}, ${row.item_name}, ${row.created_at})
+          returning *
+        )${sql.join(also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`), sql``)}
+        select * from g`.execute(handle)
+      return r.rows[0]!
     },
 
     async subjectsOfRater(raterId: string, page: { limit: number; offset: number }): Promise<{ rows: SubjectRow[]; total: number }> {

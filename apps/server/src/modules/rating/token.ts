@@ -25,3 +25,24 @@ export function verifyToken(secret: string, token: string): string | null {
   if (given.length !== MAC_BYTES || !/^rsub_[0-9a-z]{26}$/.test(subjectId)) return null
   return crypto.timingSafeEqual(given, macOf(secret, subjectId)) ? subjectId : null
 }
+
+/**
+ * The one-time rating link of a reporter without an account (a 12345 phone caller): 192 random
+ * bits, base64url (32 characters). The database keeps only its SM3 hash, so a leaked table does
+ * not rate for anyone; the row expires with the subject's window and is spent by the rating.
+ */
+export const LINK_TOKEN = /^[A-Za-z0-9_-]{32}$/
+
+export function newLinkToken(): { token: string; hash: string } {
+  const token = crypto.randomBytes(24).toString('base64url')
+  return { token, hash: hashLinkToken(token) }
+}
+
+export function hashLinkToken(token: string): string {
+  return crypto.createHash('sm3').update(token).digest('hex')
+}
+
+/** A stable pseudonym for a phone-only rater (rating never stores the number itself). */
+export function phoneRaterId(secret: string, phone: string): string {
+  return `tel_${crypto.createHmac('sm3', deriveKey(secret, 'rating-phone-rater')).update(phone).digest('hex').slice(0, 32)}`
+}

@@ -197,6 +197,7 @@ const changeSchema = z.object({
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   source: z.string().describe('api, import:<batch>, demo, or the module that wrote it'),
+  revealed: z.boolean().describe('Whether identifiers in the values are shown in full (a logged disclosure) or masked'),
 })
 const geocodeSchema = z.object({
   address: z.string(),

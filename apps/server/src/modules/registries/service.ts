@@ -311,6 +311,7 @@ function toChange(r: ChangeRow, revealed: boolean): Change {
     actorId: r.actor_id,
     actorName: r.actor_name,
     source: r.source,
+    revealed,
   }
 }
 
@@ -511,26 +512,128 @@ export function createRegistriesService(deps: RegistriesDeps) {
     return household
   }
 
-  // --- persons: reads -----------------------------------------------------------------------
+  // --- persons and entities: one reader for both kinds of record ---------------------------
 
-  async function readPersonRow(row: PersonWithHousehold, purpose: string, by: RegistriesActor, meta: AccessMeta, scopes: Scope[], action: string): Promise<Person> {
-    const own = await ownIdNumber(by)
-    const revealed = await authorizeRecord(by, meta, scopes, row.household_division_code, own === row.id_number, { action, recordType: 'person', targetId: row.id, purpose })
-    await logAccess(by, meta, { registry: 'population', recordType: 'person', action, recordIds: [row.id], purpose, revealed, divisionCode: row.household_division_code })
-    return toPerson(row, revealed)
+  /** What differs between reading a person (population registry) and an entity (legal persons). */
+  interface RecordKind<R extends { id: string }, V> {
+    registry: RegistryCode
+    recordType: 'person' | 'entity'
+    byId(id: string): Promise<R | undefined>
+    byKey(key: string): Promise<R | undefined>
+    /** The key as stored: ID numbers and credit codes trimmed, in upper case. */
+    normalizeKey(key: string): string
+    /** How a lookup's key goes into the access log (an ID number masked). */
+    loggedKey(key: string): Record<string, string>
+    keyOf(row: R): string
+    divisionOf(row: R): string
+    /** The caller's own key (their ID number or credit code): self access. */
+    ownKey(by: RegistriesActor): Promise<string | null>
+    /** The key behind an account. */
+    accountKey(accountId: string): Promise<string | null>
+    /** Whether a record's subject sees it in full: a person does; an enterprise sees its representative's ID number masked like anyone. */
+    selfSeesInFull: boolean
+    view(row: R, revealed: boolean): V
+    notFound(): Error
   }
 
-  async function getPersonByIdNumber(idNumber: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Person | null> {
-    const why = checkPurpose(purpose)
-    const scopes = await gate(by, 'population', 'read', true)
-    const row = await store.personByIdNumber(idNumber.trim().toUpperCase())
-    if (!row) {
-      if (scopes.length === 0 && (await ownIdNumber(by)) !== idNumber.trim().toUpperCase()) throw new ForbiddenError()
-      await logAccess(by, meta, { registry: 'population', recordType: 'person', action: 'lookup', recordIds: [], purpose: why, revealed: false, divisionCode: null, query: { idNumber: maskIdNumber(idNumber) } })
-      return null
+  /** Reads of one kind of record: every read authorized by scope or self access, and logged. */
+  function recordReader<R extends { id: string }, V>(k: RecordKind<R, V>) {
+    /** Authorizes and logs a read of `row`; whether its identifiers are shown in full. */
+    async function decide(row: R, purpose: string, by: RegistriesActor, meta: AccessMeta, scopes: Scope[], action: string): Promise<boolean> {
+      const isSelf = (await k.ownKey(by)) === k.keyOf(row)
+      const allowed = await authorizeRecord(by, meta, scopes, k.divisionOf(row), isSelf, { action, recordType: k.recordType, targetId: row.id, purpose })
+      const revealed = allowed && (k.selfSeesInFull || !isSelf)
+      await logAccess(by, meta, { registry: k.registry, recordType: k.recordType, action, recordIds: [row.id], purpose, revealed, divisionCode: k.divisionOf(row) })
+      return revealed
     }
-    return readPersonRow(row, why, by, meta, scopes, 'lookup')
+
+    /** The record by id; 403 for a caller with no scope at all, 404 for the others. */
+    async function found(id: string, purpose: string, by: RegistriesActor): Promise<{ row: R; why: string; scopes: Scope[] }> {
+      const why = checkPurpose(purpose)
+      const scopes = await gate(by, k.registry, 'read', true)
+      const row = await k.byId(id)
+      if (!row) {
+        if (scopes.length === 0) throw new ForbiddenError()
+        throw k.notFound()
+      }
+      return { row, why, scopes }
+    }
+
+    async function read(row: R, purpose: string, by: RegistriesActor, meta: AccessMeta, scopes: Scope[], action: string): Promise<V> {
+      return k.view(row, await decide(row, purpose, by, meta, scopes, action))
+    }
+
+    /** The record with this key, or null (the lookup is logged either way). */
+    async function byKey(key: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<V | null> {
+      const why = checkPurpose(purpose)
+      const scopes = await gate(by, k.registry, 'read', true)
+      const normalized = k.normalizeKey(key)
+      const row = await k.byKey(normalized)
+      if (!row) {
+        if (scopes.length === 0 && (await k.ownKey(by)) !== normalized) throw new ForbiddenError()
+        await logAccess(by, meta, { registry: k.registry, recordType: k.recordType, action: 'lookup', recordIds: [], purpose: why, revealed: false, divisionCode: null, query: k.loggedKey(key) })
+        return null
+      }
+      return read(row, why, by, meta, scopes, 'lookup')
+    }
+
+    return {
+      read,
+      byKey,
+      async get(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<V> {
+        const { row, why, scopes } = await found(id, purpose, by)
+        return read(row, why, by, meta, scopes, 'read')
+      },
+      /** The record behind an account (a person's ID number, an enterprise's credit code), or null. */
+      async forAccount(accountId: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<V | null> {
+        checkPurpose(purpose)
+        const key = await k.accountKey(accountId)
+        return key ? byKey(key, purpose, by, meta) : null
+      },
+      /** Every recorded change, oldest first; values masked unless the caller sees the record in full. */
+      async history(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Change[]> {
+        const { row, why, scopes } = await found(id, purpose, by)
+        const revealed = await decide(row, why, by, meta, scopes, 'history')
+        return (await store.changesOf(k.recordType, row.id)).map((c) => toChange(c, revealed))
+      },
+    }
   }
+
+  const upper = (key: string) => key.trim().toUpperCase()
+
+  const persons = recordReader<PersonWithHousehold, Person>({
+    registry: 'population',
+    recordType: 'person',
+    byId: (id) => store.personById(id),
+    byKey: (idNumber) => store.personByIdNumber(idNumber),
+    normalizeKey: upper,
+    loggedKey: (idNumber) => ({ idNumber: maskIdNumber(idNumber) }),
+    keyOf: (r) => r.id_number,
+    divisionOf: (r) => r.household_division_code,
+    ownKey: ownIdNumber,
+    accountKey: (accountId) => identity.revealIdNumber(accountId),
+    selfSeesInFull: true,
+    view: toPerson,
+    notFound: () => new PersonNotFoundError(),
+  })
+
+  const entities = recordReader<EntityRow, Entity>({
+    registry: 'entity',
+    recordType: 'entity',
+    byId: (id) => store.entityById(id),
+    byKey: (code) => store.entityByCreditCode(code),
+    normalizeKey: upper,
+    loggedKey: (code) => ({ creditCode: upper(code) }),
+    keyOf: (r) => r.credit_code,
+    divisionOf: (r) => r.division_code,
+    ownKey: ownCreditCode,
+    accountKey: async (accountId) => (await identity.getMe(accountId))?.creditCode ?? null,
+    selfSeesInFull: false,
+    view: toEntity,
+    notFound: () => new EntityNotFoundError(),
+  })
+
+  // --- households ---------------------------------------------------------------------------
 
   async function householdView(household: HouseholdRow, by: RegistriesActor, scopes: Scope[], selfId: string | null): Promise<Household> {
     const members = await store.householdMembers(household.id)
@@ -561,29 +664,6 @@ export function createRegistriesService(deps: RegistriesDeps) {
       revealed: revealed && !isMember, divisionCode: household.division_code,
     })
     return view
-  }
-
-  // --- entities: reads ----------------------------------------------------------------------
-
-  async function readEntityRow(row: EntityRow, purpose: string, by: RegistriesActor, meta: AccessMeta, scopes: Scope[], action: string): Promise<Entity> {
-    const isSelf = (await ownCreditCode(by)) === row.credit_code
-    // The enterprise sees its own record, with its representative's ID number masked like anyone's.
-    const revealed = (await authorizeRecord(by, meta, scopes, row.division_code, isSelf, { action, recordType: 'entity', targetId: row.id, purpose })) && !isSelf
-    await logAccess(by, meta, { registry: 'entity', recordType: 'entity', action, recordIds: [row.id], purpose, revealed, divisionCode: row.division_code })
-    return toEntity(row, revealed)
-  }
-
-  async function getEntityByCreditCode(creditCode: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Entity | null> {
-    const why = checkPurpose(purpose)
-    const code = creditCode.trim().toUpperCase()
-    const scopes = await gate(by, 'entity', 'read', true)
-    const row = await store.entityByCreditCode(code)
-    if (!row) {
-      if (scopes.length === 0 && (await ownCreditCode(by)) !== code) throw new ForbiddenError()
-      await logAccess(by, meta, { registry: 'entity', recordType: 'entity', action: 'lookup', recordIds: [], purpose: why, revealed: false, divisionCode: null, query: { creditCode: code } })
-      return null
-    }
-    return readEntityRow(row, why, by, meta, scopes, 'lookup')
   }
 
   // --- credit -------------------------------------------------------------------------------
@@ -972,43 +1052,13 @@ export function createRegistriesService(deps: RegistriesDeps) {
      * admins and the person themself.
      * @throws PurposeRequiredError, ForbiddenError, PersonNotFoundError, OutOfScopeError
      */
-    async getPerson(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Person> {
-      const why = checkPurpose(purpose)
-      const scopes = await gate(by, 'population', 'read', true)
-      const row = await store.personById(id)
-      if (!row) {
-        if (scopes.length === 0) throw new ForbiddenError()
-        throw new PersonNotFoundError()
-      }
-      return readPersonRow(row, why, by, meta, scopes, 'read')
-    },
-
+    getPerson: persons.get,
     /** The person with this ID number, or null (the lookup is logged either way). */
-    getPersonByIdNumber,
-
+    getPersonByIdNumber: persons.byKey,
     /** The person behind a natural-person account (via its ID number), or null. */
-    async getPersonForAccount(accountId: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Person | null> {
-      checkPurpose(purpose)
-      const idNumber = await identity.revealIdNumber(accountId)
-      if (!idNumber) return null
-      return getPersonByIdNumber(idNumber, purpose, by, meta)
-    },
-
+    getPersonForAccount: persons.forAccount,
     /** Every recorded change of a person, oldest first; values masked unless the caller sees the record in full. */
-    async personHistory(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Change[]> {
-      const why = checkPurpose(purpose)
-      const scopes = await gate(by, 'population', 'read', true)
-      const row = await store.personById(id)
-      if (!row) {
-        if (scopes.length === 0) throw new ForbiddenError()
-        throw new PersonNotFoundError()
-      }
-      const own = await ownIdNumber(by)
-      const revealed = await authorizeRecord(by, meta, scopes, row.household_division_code, own === row.id_number, { action: 'history', recordType: 'person', targetId: id, purpose: why })
-      const changes = await store.changesOf('person', id)
-      await logAccess(by, meta, { registry: 'population', recordType: 'person', action: 'history', recordIds: [id], purpose: why, revealed, divisionCode: row.household_division_code })
-      return changes.map((c) => toChange(c, revealed))
-    },
+    personHistory: persons.history,
 
     /**
      * A household with its members (the citizen's own members: only their own ID number in full).
@@ -1035,7 +1085,7 @@ export function createRegistriesService(deps: RegistriesDeps) {
         throw new PersonNotFoundError()
       }
       if (!person.household_id) {
-        await readPersonRow(person, why, by, meta, scopes, 'household')
+        await persons.read(person, why, by, meta, scopes, 'household')
         return null
       }
       return readHousehold((await store.householdById(person.household_id))!, why, by, meta, scopes)
@@ -1052,7 +1102,7 @@ export function createRegistriesService(deps: RegistriesDeps) {
         return null
       }
       if (!person.household_id) {
-        await readPersonRow(person, why, by, meta, scopes, 'household')
+        await persons.read(person, why, by, meta, scopes, 'household')
         return null
       }
       return readHousehold((await store.householdById(person.household_id))!, why, by, meta, scopes)
@@ -1225,42 +1275,12 @@ export function createRegistriesService(deps: RegistriesDeps) {
     },
 
     /** @throws PurposeRequiredError, ForbiddenError, EntityNotFoundError, OutOfScopeError */
-    async getEntity(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Entity> {
-      const why = checkPurpose(purpose)
-      const scopes = await gate(by, 'entity', 'read', true)
-      const row = await store.entityById(id)
-      if (!row) {
-        if (scopes.length === 0) throw new ForbiddenError()
-        throw new EntityNotFoundError()
-      }
-      return readEntityRow(row, why, by, meta, scopes, 'read')
-    },
-
+    getEntity: entities.get,
     /** The entity with this credit code, or null (the lookup is logged either way). */
-    getEntityByCreditCode,
-
+    getEntityByCreditCode: entities.byKey,
     /** The entity behind a legal-person account (via its credit code), or null. */
-    async getEntityForAccount(accountId: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Entity | null> {
-      checkPurpose(purpose)
-      const creditCode = (await identity.getMe(accountId))?.creditCode
-      if (!creditCode) return null
-      return getEntityByCreditCode(creditCode, purpose, by, meta)
-    },
-
-    async entityHistory(id: string, purpose: string, by: RegistriesActor, meta: AccessMeta = {}): Promise<Change[]> {
-      const why = checkPurpose(purpose)
-      const scopes = await gate(by, 'entity', 'read', true)
-      const row = await store.entityById(id)
-      if (!row) {
-        if (scopes.length === 0) throw new ForbiddenError()
-        throw new EntityNotFoundError()
-      }
-      const isSelf = (await ownCreditCode(by)) === row.credit_code
-      const revealed = (await authorizeRecord(by, meta, scopes, row.division_code, isSelf, { action: 'history', recordType: 'entity', targetId: id, purpose: why })) && !isSelf
-      const changes = await store.changesOf('entity', id)
-      await logAccess(by, meta, { registry: 'entity', recordType: 'entity', action: 'history', recordIds: [id], purpose: why, revealed, divisionCode: row.division_code })
-      return changes.map((c) => toChange(c, revealed))
-    },
+    getEntityForAccount: entities.forAccount,
+    entityHistory: entities.history,
 
     /**
      * Registers an entity. The division defaults to the credit code's (GB 32100 positions 3–8).

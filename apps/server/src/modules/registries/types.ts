@@ -175,6 +175,8 @@ export interface Change {
   actorId: string | null
   actorName: string | null
   source: string
+  /** Whether identifiers in the values are shown in full (a logged disclosure) or masked. */
+  revealed: boolean
 }
 
 export interface GeocodeResult {

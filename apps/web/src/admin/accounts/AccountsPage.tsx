@@ -1,4 +1,4 @@
-import { App, Button, Empty, Input, Select, Table, Tag } from 'antd'
+import { App, Button, Select, Tag } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,7 +8,9 @@ import { accountKinds, type AccountKind, type AccountSummary, type Page, type Ro
 import { useFetch } from '../../lib/use-fetch'
 import { LoadError } from '../components/LoadError'
 import { PageHead } from '../components/PageHead'
-import { usePaging } from '../components/paging'
+import { PagedTable } from '../../lib/desk/PagedTable'
+import { SearchBox } from '../../lib/desk/SearchBox'
+import { usePaging } from '../../lib/desk/paging'
 import { RoleTag } from '../components/RoleTag'
 import { CreateStaffForm } from './CreateStaffForm'
 import { GrantRoleForm } from './GrantRoleForm'
@@ -21,7 +23,7 @@ export default function AccountsPage() {
   const { modal, message } = App.useApp()
   const [kind, setKind] = useState<AccountKind | undefined>(undefined)
   const [q, setQ] = useState('')
-  const { page, pageSize, setPage, pagination } = usePaging()
+  const { page, pageSize, setPage, paging } = usePaging()
   const [creating, setCreating] = useState(false)
   const [granting, setGranting] = useState<AccountSummary | null>(null)
 
@@ -111,27 +113,21 @@ export default function AccountsPage() {
           options={accountKinds.map((k) => ({ value: k, label: t(`accountKind.${k}`) }))}
           style={{ width: 160 }}
         />
-        <Input.Search
-          aria-label={t('admin.accounts.searchLabel')}
+        <SearchBox
+          label={t('admin.accounts.searchLabel')}
           placeholder={t('admin.accounts.searchPlaceholder')}
-          allowClear
-          enterButton={t('common.search')}
-          style={{ maxWidth: 320 }}
-          onSearch={(v) => {
-            setQ(v.trim())
+          onSearch={(q) => {
+            setQ(q)
             setPage(1)
           }}
         />
       </div>
       <LoadError error={list.error} onRetry={list.reload} />
-      <Table<AccountSummary>
-        rowKey="id"
+      <PagedTable<AccountSummary>
+        list={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.loading}
-        pagination={pagination(list.data?.total)}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty description={q || kind ? t('admin.accounts.noMatch') : t('admin.accounts.empty')} /> }}
+        empty={q || kind ? t('admin.accounts.noMatch') : t('admin.accounts.empty')}
       />
       {creating && (
         <CreateStaffForm

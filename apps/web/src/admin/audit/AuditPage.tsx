@@ -1,4 +1,4 @@
-import { Empty, Input, Table, Tag } from 'antd'
+import { Tag } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,14 +8,16 @@ import type { AuditRecord, Page } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
 import { LoadError } from '../components/LoadError'
 import { PageHead } from '../components/PageHead'
-import { usePaging } from '../components/paging'
+import { PagedTable } from '../../lib/desk/PagedTable'
+import { SearchBox } from '../../lib/desk/SearchBox'
+import { usePaging } from '../../lib/desk/paging'
 
 /** The audit log: who did what, when, from where; filter by action or actor. */
 export default function AuditPage() {
   const { t } = useTranslation()
   const [action, setAction] = useState('')
   const [actorId, setActorId] = useState('')
-  const { page, pageSize, setPage, pagination } = usePaging()
+  const { page, pageSize, setPage, paging } = usePaging()
   const list = useFetch((signal) => api.get<Page<AuditRecord>>('/api/admin/audit', { action, actorId, page, pageSize }, signal), [action, actorId, page, pageSize])
 
   const columns: ColumnsType<AuditRecord> = [
@@ -50,42 +52,33 @@ export default function AuditPage() {
     <>
       <PageHead title={t('admin.audit.title')} />
       <div className="desk-toolbar" role="search">
-        <Input.Search
-          aria-label={t('admin.audit.filterAction')}
-          placeholder={t('admin.audit.filterActionPlaceholder')}
-          allowClear
-          enterButton={t('common.filter')}
-          style={{ maxWidth: 320 }}
-          onSearch={(v) => {
-            setAction(v.trim())
+        <SearchBox
+          label={t('admin.audit.filterAction')}
+          placeholder={t('admin.audit.filterActionPlaceholder')} button={t('common.filter')}
+          onSearch={(q) => {
+            setAction(q)
             setPage(1)
           }}
         />
-        <Input.Search
-          aria-label={t('admin.audit.filterActor')}
-          placeholder={t('admin.audit.filterActorPlaceholder')}
-          allowClear
-          enterButton={t('common.filter')}
-          style={{ maxWidth: 320 }}
-          onSearch={(v) => {
-            setActorId(v.trim())
+        <SearchBox
+          label={t('admin.audit.filterActor')}
+          placeholder={t('admin.audit.filterActorPlaceholder')} button={t('common.filter')}
+          onSearch={(q) => {
+            setActorId(q)
             setPage(1)
           }}
         />
       </div>
       <LoadError error={list.error} onRetry={list.reload} />
-      <Table<AuditRecord>
-        rowKey="id"
+      <PagedTable<AuditRecord>
+        list={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.loading}
-        pagination={pagination(list.data?.total)}
-        scroll={{ x: 'max-content' }}
         expandable={{
           expandedRowRender: (r) => <pre className="desk-pre">{JSON.stringify(r.detail ?? null, null, 2)}</pre>,
           rowExpandable: (r) => r.detail !== null && r.detail !== undefined,
         }}
-        locale={{ emptyText: <Empty description={action || actorId ? t('admin.audit.noMatch') : t('admin.audit.empty')} /> }}
+        empty={action || actorId ? t('admin.audit.noMatch') : t('admin.audit.empty')}
       />
     </>
   )

@@ -1,4 +1,4 @@
-import { Button, Empty, Input, Table, Tag } from 'antd'
+import { Button, Tag } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -10,7 +10,9 @@ import { useFetch } from '../../lib/use-fetch'
 import { DivisionSelect } from '../components/DivisionSelect'
 import { LoadError } from '../components/LoadError'
 import { PageHead } from '../components/PageHead'
-import { usePaging } from '../components/paging'
+import { PagedTable } from '../../lib/desk/PagedTable'
+import { SearchBox } from '../../lib/desk/SearchBox'
+import { usePaging } from '../../lib/desk/paging'
 import { DepartmentForm } from './DepartmentForm'
 
 /** Departments: search, filter by division, create and edit (with optimistic versions). */
@@ -19,7 +21,7 @@ export default function DepartmentsPage() {
   const [params, setParams] = useSearchParams()
   const divisionCode = params.get('divisionCode')
   const [q, setQ] = useState('')
-  const { page, pageSize, setPage, pagination } = usePaging()
+  const { page, pageSize, setPage, paging } = usePaging()
   const [editing, setEditing] = useState<Department | 'new' | null>(null)
 
   const list = useFetch(
@@ -57,14 +59,11 @@ export default function DepartmentsPage() {
         }
       />
       <div className="desk-toolbar" role="search">
-        <Input.Search
-          aria-label={t('admin.departments.searchLabel')}
+        <SearchBox
+          label={t('admin.departments.searchLabel')}
           placeholder={t('admin.departments.searchPlaceholder')}
-          allowClear
-          enterButton={t('common.search')}
-          style={{ maxWidth: 320 }}
-          onSearch={(v) => {
-            setQ(v.trim())
+          onSearch={(q) => {
+            setQ(q)
             setPage(1)
           }}
         />
@@ -82,14 +81,11 @@ export default function DepartmentsPage() {
         />
       </div>
       <LoadError error={list.error} onRetry={list.reload} />
-      <Table<Department>
-        rowKey="id"
+      <PagedTable<Department>
+        list={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.loading}
-        pagination={pagination(list.data?.total)}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty description={q || divisionCode ? t('admin.departments.noMatch') : t('admin.departments.empty')} /> }}
+        empty={q || divisionCode ? t('admin.departments.noMatch') : t('admin.departments.empty')}
       />
       {editing && (
         <DepartmentForm

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Descriptions, Empty, Form, InputNumber, Modal, Row, Skeleton, Space, Table, Typography } from 'antd'
+import { Alert, Button, Card, Col, Descriptions, Empty, Form, InputNumber, Modal, Row, Skeleton, Space, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,7 +8,8 @@ import type { Checkpoint, InclusionProof, LedgerEntry, Page, PublicKey, VerifyRe
 import { useFetch } from '../../lib/use-fetch'
 import { LoadError } from '../components/LoadError'
 import { PageHead } from '../components/PageHead'
-import { usePaging } from '../components/paging'
+import { PagedTable } from '../../lib/desk/PagedTable'
+import { usePaging } from '../../lib/desk/paging'
 
 /** null when the ledger has no checkpoint yet (404), instead of an error. */
 async function latestCheckpoint(signal: AbortSignal): Promise<Checkpoint | null> {
@@ -25,7 +26,7 @@ export default function LedgerPage() {
   const { t } = useTranslation()
   const checkpoint = useFetch(latestCheckpoint, [])
   const key = useFetch((signal) => api.get<PublicKey>('/api/ledger/public-key', undefined, signal), [])
-  const { page, pageSize, pagination } = usePaging()
+  const { page, pageSize, paging } = usePaging()
   const entries = useFetch((signal) => api.get<Page<LedgerEntry>>('/api/ledger/entries', { page, pageSize }, signal), [page, pageSize])
   const [proofOf, setProofOf] = useState<number | null>(null)
 
@@ -105,15 +106,13 @@ export default function LedgerPage() {
       </Row>
       <Card title={<h2 className="desk-card-title">{t('admin.ledger.entries')}</h2>}>
         <LoadError error={entries.error} onRetry={entries.reload} />
-        <Table<LedgerEntry>
+        <PagedTable<LedgerEntry>
+          list={entries}
+          paging={paging}
           rowKey="seq"
           columns={columns}
-          dataSource={entries.data?.items ?? []}
-          loading={entries.loading}
-          pagination={pagination(entries.data?.total)}
-          scroll={{ x: 'max-content' }}
           expandable={{ expandedRowRender: (e) => <pre className="desk-pre">{JSON.stringify({ payload: e.payload, prevHash: e.prevHash, hash: e.hash }, null, 2)}</pre> }}
-          locale={{ emptyText: <Empty description={t('admin.ledger.noEntries')} /> }}
+          empty={t('admin.ledger.noEntries')}
         />
       </Card>
       {proofOf !== null && <ProofModal seq={proofOf} onClose={() => setProofOf(null)} />}

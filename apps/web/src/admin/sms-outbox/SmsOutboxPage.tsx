@@ -1,4 +1,4 @@
-import { Button, Empty, Table, Typography } from 'antd'
+import { Button, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../lib/api'
@@ -7,12 +7,13 @@ import type { Page, SmsMessage } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
 import { LoadError } from '../components/LoadError'
 import { PageHead } from '../components/PageHead'
-import { usePaging } from '../components/paging'
+import { PagedTable } from '../../lib/desk/PagedTable'
+import { usePaging } from '../../lib/desk/paging'
 
 /** The development SMS outbox: texts the platform would have sent (login codes etc.). */
 export default function SmsOutboxPage() {
   const { t } = useTranslation()
-  const { page, pageSize, pagination } = usePaging()
+  const { page, pageSize, paging } = usePaging()
   const list = useFetch((signal) => api.get<Page<SmsMessage>>('/api/admin/sms-outbox', { page, pageSize }, signal), [page, pageSize])
 
   const columns: ColumnsType<SmsMessage> = [
@@ -33,14 +34,11 @@ export default function SmsOutboxPage() {
       />
       <Typography.Paragraph type="secondary">{t('admin.sms.intro')}</Typography.Paragraph>
       <LoadError error={list.error} onRetry={list.reload} />
-      <Table<SmsMessage>
-        rowKey="id"
+      <PagedTable<SmsMessage>
+        list={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.loading}
-        pagination={pagination(list.data?.total)}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty description={t('admin.sms.empty')} /> }}
+        empty={t('admin.sms.empty')}
       />
     </>
   )

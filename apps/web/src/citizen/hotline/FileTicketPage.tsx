@@ -3,15 +3,11 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import { api, ApiError, errorMessage } from '../../lib/api'
-import { ticketTypes, uploadPhoto, type Category, type LatLng, type TicketDetail, type TicketType } from '../../lib/hotline'
-import type { Division } from '../../lib/types'
+import { ticketTypes, uploadPhoto, type Category, type District, type LatLng, type TicketDetail, type TicketType } from '../../lib/hotline'
 import { currentLanguage } from '../../lib/i18n'
 import { useFetch } from '../../lib/use-fetch'
 import { LoadError, Loading, Page } from '../Page'
 import { PhotoPicker } from './PhotoPicker'
-
-/** The demo city (忻州市); its districts are offered as a simple location picker. */
-const CITY = '140900'
 
 interface Values {
   district?: string
@@ -38,8 +34,9 @@ export default function FileTicketPage() {
   const navigate = useNavigate()
   const [form] = Form.useForm<Values>()
   const categories = useFetch((signal) => api.get<Category[]>('/api/hotline/categories', undefined, signal), [])
-  // The districts of the city (public org data): picking one places an address the geocoder might miss.
-  const districts = useFetch((signal) => api.get<{ items: Division[] }>('/api/org/divisions', { parent: CITY }, signal).then((r) => r.items), [])
+  // The city's districts (public): picking one places an address the geocoder might miss; the
+  // server derives the ticket's division from the address or the point either way.
+  const districts = useFetch((signal) => api.get<District[]>('/api/hotline/districts', undefined, signal), [])
   const [photos, setPhotos] = useState<File[]>([])
   const [location, setLocation] = useState<LatLng | null>(null)
   const [locating, setLocating] = useState(false)

@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/api'
 import { onethingApi } from '../../lib/onething'
 import type { StepProps } from './DraftPage'
 import { FieldsEditor, saveFields, valuesOf } from './FieldsEditor'
+import { MaterialsList } from './MaterialsList'
 
 /** Screen 6: review and submit (first applicant), or check and confirm one's own part (co-applicant). */
 export function ReviewStep(props: StepProps) {
@@ -132,6 +133,12 @@ function PartyReview({ draft, setDraft }: StepProps) {
       </p>
       <h2 className="m-section-title">{t('onething.review.yourPart')}</h2>
       <FieldsEditor draft={draft} values={values} onChange={setValues} only={mine} />
+      {draft.materials.some(mine) && (
+        <>
+          <h2 className="m-section-title">{t('onething.review.yourMaterials')}</h2>
+          <MaterialsList draft={draft} setDraft={setDraft} only={mine} />
+        </>
+      )}
       {draft.you.status === 'confirmed' ? (
         <Result status="success" title={t('onething.review.confirmed', { owner: draft.ownerName })} />
       ) : (

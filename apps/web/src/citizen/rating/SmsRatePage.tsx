@@ -8,11 +8,14 @@ import { Loading, Page } from '../Page'
 import { RateOrShow, SubjectHeader } from './RatePage'
 import { useRatingTags } from './use-tags'
 
-/** The page an SMS link opens: rates one case or ticket without signing in; the link lapses with the window. */
-export default function SmsRatePage() {
+/**
+ * The page an SMS link opens: rates one case or ticket without signing in; the link lapses with the
+ * window. `oneTime`: a 12345 phone caller's link (/m/rate/<token>), spent by the rating.
+ */
+export default function SmsRatePage({ oneTime = false }: { oneTime?: boolean }) {
   const { t } = useTranslation()
   const { token = '' } = useParams()
-  const loaded = useFetch((signal) => ratingApi.bySms(token, signal), [token])
+  const loaded = useFetch((signal) => (oneTime ? ratingApi.byLink(token, signal) : ratingApi.bySms(token, signal)), [token, oneTime])
   const { tags, labels } = useRatingTags()
   const [subject, setSubject] = useState<Subject | undefined>(undefined)
   useEffect(() => setSubject(loaded.data), [loaded.data])
@@ -28,7 +31,7 @@ export default function SmsRatePage() {
         tags={tags}
         labels={labels}
         onRate={async (input) => {
-          setSubject(await ratingApi.rateBySms(token, input))
+          setSubject(await (oneTime ? ratingApi.rateByLink(token, input) : ratingApi.rateBySms(token, input)))
           Toast.show({ icon: 'success', content: t('rating.submitted') })
         }}
       />

@@ -21,6 +21,8 @@ export default function RatingRoutes() {
       <Routes>
         <Route path="public" element={<PublicRatingsPage />} />
         <Route path="sms/:token" element={<SmsRatePage />} />
+        {/* A 12345 phone caller's one-time link (no account). */}
+        <Route path=":token" element={<SmsRatePage oneTime />} />
         <Route path="mine" element={<RequireAccount><MyRatingsPage /></RequireAccount>} />
         <Route path=":kind/:refId" element={<RequireAccount><RatePage /></RequireAccount>} />
         <Route path="*" element={<Navigate to="/m/rate/mine" replace />} />

@@ -1,4 +1,4 @@
-import { Alert, App, Badge, Button, Input, Space, Table, Tabs, Tag, Typography } from 'antd'
+import { Alert, App, Badge, Button, Input, Space, Tabs, Tag, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -9,6 +9,7 @@ import { formatDateTime } from '../../lib/format'
 import type { Page } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
 import { LightTag } from './LightTag'
+import { PagedTable } from '../../lib/desk/PagedTable'
 
 const isQueue = (v: string | null): v is Queue => !!v && (queues as readonly string[]).includes(v)
 
@@ -107,21 +108,13 @@ export function QueuesPage() {
         )}
       </Space>
       {list.error ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<CaseSummary>
-        rowKey="id"
+      <PagedTable<CaseSummary>
         size="middle"
-        loading={list.loading}
+        list={list}
+        paging={{ page, pageSize: 20, onChange: (p) => set({ page: String(p) }) }}
         columns={columns}
-        dataSource={list.data?.items ?? []}
         rowSelection={queue === 'to_accept' ? { selectedRowKeys: selected.map((c) => c.id), onChange: (_keys, rows) => setSelected(rows) } : undefined}
-        pagination={{
-          current: page,
-          pageSize: 20,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { count: total }),
-          onChange: (p) => set({ page: String(p) }),
-        }}
+        empty={t('common.noData')}
       />
     </>
   )

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd'
+import { Alert, Button, Checkbox, Input, Select, Space, Tag, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
@@ -9,6 +9,7 @@ import type { Me } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
 import { catalogApi, type EditableItem } from './api'
 import { ExcelPanel } from './ExcelPanel'
+import { PagedTable } from '../../lib/desk/PagedTable'
 
 const PAGE_SIZE = 20
 const statusFilters = ['draft', 'published', 'unpublished'] as const
@@ -115,21 +116,12 @@ export function CatalogPage() {
         />
       </Space>
       {list.error ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<EditableItem>
-        rowKey="id"
+      <PagedTable<EditableItem>
         size="middle"
-        loading={list.loading}
+        list={list}
+        paging={{ page, pageSize: PAGE_SIZE, onChange: (p) => set({ page: String(p) }) }}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        locale={{ emptyText: <Empty description={t('work.catalog.empty')} /> }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { count: total }),
-          onChange: (p) => set({ page: String(p) }),
-        }}
+        empty={t('work.catalog.empty')}
       />
       <ExcelPanel onImported={list.reload} />
     </>

@@ -1,4 +1,4 @@
-import { Alert, Empty, Input, Select, Space, Table, Typography } from 'antd'
+import { Alert, Input, Select, Space, Typography } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router'
@@ -8,6 +8,7 @@ import { licenseStatuses, type LicenseStatus, type LicenseSummary, type LicenseT
 import type { Page } from '../../lib/types'
 import { useFetch } from '../../lib/use-fetch'
 import { LicenseStatusTag } from './LicenseStatusTag'
+import { PagedTable } from '../../lib/desk/PagedTable'
 
 const PAGE_SIZE = 20
 
@@ -70,21 +71,12 @@ export function IssuedPage() {
         />
       </Space>
       {list.error ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<LicenseSummary>
-        rowKey="id"
+      <PagedTable<LicenseSummary>
         size="middle"
-        loading={list.loading}
+        list={list}
+        paging={{ page, pageSize: PAGE_SIZE, onChange: (p) => set({ page: String(p) }) }}
         columns={columns}
-        dataSource={list.data?.items ?? []}
-        locale={{ emptyText: <Empty description={t('licenses.work.empty')} /> }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { count: total }),
-          onChange: (p) => set({ page: String(p) }),
-        }}
+        empty={t('licenses.work.empty')}
       />
     </>
   )

@@ -42,7 +42,7 @@ export function TicketTable({ data, loading, page, onPage }: { data: Tickets | u
       loading={loading}
       columns={columns}
       dataSource={data?.items ?? []}
-      pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, showSizeChanger: false, showTotal: (total) => t('common.total', { count: total }), onChange: onPage }}
+      pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, showSizeChanger: false, showTotal: (total) => (data?.totalCapped ? t('hotline.list.totalCapped', { n: total.toLocaleString() }) : t('common.total', { count: total })), onChange: onPage }}
     />
   )
 }

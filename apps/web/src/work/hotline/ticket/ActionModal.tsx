@@ -6,6 +6,7 @@ import { applyProblem } from '../../../lib/desk/forms'
 import { satisfactions, ticketActionPath, type DispatchRule, type TicketAction, type TicketDetail } from '../../../lib/hotline'
 import { useFetch } from '../../../lib/use-fetch'
 import { useDepartments } from '../common'
+import { AssistList } from './AssistsCard'
 
 interface Values {
   departmentId?: string
@@ -108,6 +109,13 @@ export function ActionModal({ action, ticket, onClose, onDone, onStale }: { acti
       <Form<Values> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ approve: true, days: 3, reopen: true }}>
         {action === 'dispatch' && <DispatchFields ticket={ticket} form={form} />}
         {action === 'sign' && <Typography.Paragraph>{t('hotline.ticket.signHint')}</Typography.Paragraph>}
+        {action === 'assist-sign' && <Typography.Paragraph>{t('hotline.ticket.assistSignHint')}</Typography.Paragraph>}
+        {action === 'reply' && ticket.assists?.some((a) => a.opinion) && (
+          <>
+            <Typography.Paragraph strong>{t('hotline.ticket.assistBeforeReply')}</Typography.Paragraph>
+            <AssistList assists={ticket.assists.filter((a) => a.opinion)} />
+          </>
+        )}
         {action === 'return' && (
           <Form.Item name="reason" label={t('hotline.field.returnReason')} rules={[needsText]}>
             <Input.TextArea rows={3} maxLength={1000} />

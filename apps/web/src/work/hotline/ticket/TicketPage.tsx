@@ -9,10 +9,12 @@ import { useSession } from '../../../lib/session'
 import { useFetch } from '../../../lib/use-fetch'
 import { isCentre, LightTag, StatusTag, TypeTag } from '../common'
 import { ActionModal } from './ActionModal'
+import { AssistsCard } from './AssistsCard'
+import { RevealPhone } from './RevealPhone'
 
 /** Staff actions in button order; the server's allowedActions decides which show. */
-const order: TicketAction[] = ['sign', 'reply', 'request-extension', 'return', 'assist-opinion', 'dispatch', 'review', 'decide-extension', 'callback', 'merge', 'direct-close']
-const primary = new Set<TicketAction>(['sign', 'reply', 'dispatch', 'review', 'callback'])
+const order: TicketAction[] = ['sign', 'reply', 'request-extension', 'return', 'assist-sign', 'assist-opinion', 'dispatch', 'review', 'decide-extension', 'callback', 'merge', 'direct-close']
+const primary = new Set<TicketAction>(['sign', 'assist-sign', 'reply', 'dispatch', 'review', 'callback'])
 
 type TimelineAction = TicketAction | 'create' | 'merged-in' | 'reopen'
 const timelineActions = new Set<string>(['create', 'merged-in', 'reopen', ...order])
@@ -43,7 +45,11 @@ export default function TicketPage() {
   const reporter = tk.reporterHidden ? (
     <Tag color="red">{t('hotline.ticket.reporterHidden')}</Tag>
   ) : tk.reporter ? (
-    [tk.reporter.anonymous ? t('hotline.ticket.anonymous') : null, tk.reporter.name, tk.reporter.phone].filter(Boolean).join(' · ') || '—'
+    <>
+      {[tk.reporter.anonymous ? t('hotline.ticket.anonymous') : null, tk.reporter.name, tk.reporter.phone].filter(Boolean).join(' · ') || '—'}
+      {/* The full number is the centre's, for the callback (audited with a reason). */}
+      {isCentre(me) && tk.reporter.phone?.includes('*') && <RevealPhone ticketId={tk.id} />}
+    </>
   ) : (
     '—'
   )
@@ -99,6 +105,16 @@ export default function TicketPage() {
         <Col xs={24} lg={12}>
           <Card title={<h2 className="desk-card-title">{t('hotline.field.content')}</h2>}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{tk.content}</Typography.Paragraph>
+            {tk.mediaUrl && (
+              // An outside link posted through Open311: never fetched or embedded, opened without referrer.
+              <Typography.Paragraph>
+                <a href={tk.mediaUrl} target="_blank" rel="noopener noreferrer nofollow" referrerPolicy="no-referrer">
+                  {t('hotline.ticket.mediaLink')}
+                </a>
+                <br />
+                <Typography.Text type="secondary">{t('hotline.ticket.mediaHint')}</Typography.Text>
+              </Typography.Paragraph>
+            )}
             {tk.photos.length > 0 && (
               <Image.PreviewGroup>
                 <Space wrap>
@@ -110,6 +126,11 @@ export default function TicketPage() {
             )}
           </Card>
         </Col>
+        {(tk.assists?.length ?? 0) > 0 && (
+          <Col xs={24} lg={12}>
+            <AssistsCard assists={tk.assists!} />
+          </Col>
+        )}
         {(tk.reply || tk.extension) && (
           <Col xs={24} lg={12}>
             <Card title={<h2 className="desk-card-title">{t('hotline.ticket.handling')}</h2>}>
