@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely'
+import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely'
 
 /**
  * Work that must commit or roll back together with whatever transaction the current async context
@@ -32,6 +32,16 @@ const scope = new AsyncLocalStorage<CommitHook>()
 /** Runs `fn` (and everything it starts) with `hook` on every transaction it commits. */
 export function runWithCommitHook<T>(hook: CommitHook, fn: () => T): T {
   return scope.run(hook, fn)
+}
+
+/**
+ * Runs a change that is a single statement (atomic by itself, e.g. an update whose timeline, audit
+ * and event inserts ride in its CTEs) without BEGIN and COMMIT, which were two of its three round
+ * trips; inside a transaction when a commit hook must join it (a request with Idempotency-Key).
+ * `fn` must issue exactly one writing statement on the executor it is given.
+ */
+export function oneStatement<T>(db: Kysely<any>, fn: (executor: Kysely<any>) => Promise<T>): Promise<T> {
+  return scope.getStore() ? db.transaction().execute(fn) : fn(db)
 }
 
 /** Tells the current hook, if any, what the open transaction changed (the audit log calls it). */

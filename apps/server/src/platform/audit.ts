@@ -65,6 +65,8 @@ export interface PendingAudit {
   insert: RawBuilder<unknown>
   /** Call once the insert ran, in the same transaction: security records go to the ledger here (its lock last). */
   written(trx: Db): Promise<void>
+  /** Whether `written` writes (a ledger entry): then the insert and it need one transaction. */
+  writesMore: boolean
 }
 
 export interface Audit {
@@ -143,7 +145,7 @@ export function createAudit(deps: { db: Db; clock: Clock }): Audit {
         })
       }
     }
-    return { record: rec, insert, written }
+    return { record: rec, insert, written, writesMore: !!entry.security && !!ledger }
   }
 
   return {

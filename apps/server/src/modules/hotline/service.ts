@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import path from 'node:path'
+import { oneStatement } from '../../db/commit-hooks.js'
 import type { Db } from '../../db/database.js'
 import { systemActor, type AuditActor } from '../../platform/audit.js'
 import { chinaDate } from '../../platform/calendar.js'
@@ -7,6 +8,7 @@ import type { Core } from '../../platform/core.js'
 import { ForbiddenError } from '../../platform/errors.js'
 import { sm3Hex } from '../../platform/gm.js'
 import { newId } from '../../platform/ids.js'
+import { createReadCache } from '../../platform/read-cache.js'
 import { divisionPrefix, hasRole, type Principal } from '../../platform/roles.js'
 import { createDiskStorage, type FileStorage } from '../cases/index.js'
 import type { OrgService } from '../org/index.js'
@@ -22,7 +24,7 @@ import { createLocator, distanceM, type GeoPort } from './location.js'
 import { cleanMediaUrl } from './media.js'
 import { cleanName, MAX_PHOTOS, verifyPhoto } from './photos.js'
 import { actionsFor, allowedFrom, rules as actionRules, type Actor, type Channel, type TicketAction, type TicketStatus, type TicketType } from './state.js'
-import { centreQueues, createHotlineStore, departmentQueues, type ArticleTable, type AssistRecord, type PhotoTable, type RuleTable, type TicketRow, type TicketTable, type TimelineTable } from './store.js'
+import { centreQueues, createHotlineStore, departmentQueues, isStaleChange, type ArticleTable, type AssistRecord, type PhotoTable, type RuleTable, type TicketRow, type TicketTable, type TimelineTable } from './store.js'
 import { maskPhone } from '../identity/index.js'
 import { similarity, words } from './text.js'
 import type {
@@ -85,13 +87,17 @@ export function createHotlineService(deps: HotlineDeps) {
     return result
   }
 
-  let categoryCache: { at: number; names: Map<string, string> } | undefined
-  async function categoryNames(): Promise<Map<string, string>> {
-    if (!categoryCache || Date.now() - categoryCache.at > 60_000) {
-      categoryCache = { at: Date.now(), names: new Map((await store.categories()).map((c) => [c.code, c.name])) }
-    }
-    return categoryCache.names
-  }
+  // Categories are read by every intake, list and Open311 call and only ever added (a minute's memory;
+  // this process's additions at once).
+  const categoryCache = createReadCache<'all', { list: Category[]; names: Map<string, string> }>({ ttlMs: 60_000 })
+  const allCategories = () =>
+    categoryCache.get('all', async () => {
+      const list = (await store.categories()).map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, group: c.grp, defaultType: c.default_type, description: c.description }))
+      return { list, names: new Map(list.map((c) => [c.code, c.name])) }
+    })
+  const categoryNames = async () => (await allCategories()).names
+  // Every Open311 POST presents its key: a few seconds' memory of live keys (revoking here clears it).
+  const apiKeyCache = createReadCache<string, string | null>({ ttlMs: 5_000 })
 
   // Read on every intake and action; kept for a few seconds (another process's change shows within that time).
   let settingsCache: { at: number; value: Settings } | undefined
@@ -323,10 +329,13 @@ export function createHotlineService(deps: HotlineDeps) {
     const entry: TimelineTable = { id: newId('htl'), ticket_id: row.id, action: 'create', from_status: null, to_status: 'registered', actor_id: by?.accountId ?? null, actor_name: by?.name ?? (channel === 'open311' ? 'Open311' : null), actor_role: by ? roleName(by, new Set(hasCentreRole(by) ? ['centre'] : []), 'dispatch') : null, department_id: null, opinion: null, at: now }
     const audited = audit.prepare(auditActor(by, meta), { action: 'hotline.ticket.created', targetType: 'ticket', targetId: row.id, divisionCode: row.division_code, detail: { number: row.number, type: row.type, channel, categoryCode: row.category_code } })
     const evented = outbox.prepareAll([ticketEvent(hotlineEventTypes.created, eventData(row, { channel, categoryCode: row.category_code }))])
-    await withEvents(async (trx) => {
-      await createHotlineStore(trx).insertTicketWith(row, entry, [evented.insert!, audited.insert])
-      await audited.written(trx)
-    })
+    const write = async (ex: Db) => {
+      await createHotlineStore(ex).insertTicketWith(row, entry, [evented.insert!, audited.insert])
+      await audited.written(ex)
+    }
+    // One statement: no BEGIN/COMMIT round trips unless more than it must commit with it.
+    await (audited.writesMore ? db.transaction().execute(write) : oneStatement(db, write))
+    outbox.nudge()
     return { row, entry }
   }
 
@@ -354,158 +363,169 @@ export function createHotlineService(deps: HotlineDeps) {
     // still at the version checked (no row lock, no second read inside the transaction).
     const { row: t, as } = visible(by, await store.ticket(id))
     if (t.version !== input.version) throw new StaleTicketError(t.version)
-    // Reads of other modules before the transaction.
+    // Every read before the write: the write is then one statement (no transaction; see applyChange).
     const target = action === 'dispatch' ? await resolveDispatch(t, input) : null
     const s = await settings()
-    const row = await withEvents(async (trx) => {
-      const st = createHotlineStore(trx)
-      if (!allowedFrom(action, t.status)) throw new ActionNotAllowedError()
-      const who = actionRules[action].by
-      if (!as.has(who)) throw who === 'department' || who === 'assist' ? new NotYourDepartmentError() : new NotCentreError()
-      const now = clock.now()
-      const nowIso = now.toISOString()
-      const c: Partial<TicketTable> = { updated_at: now, version: t.version + 1 }
-      let to: TicketStatus = actionRules[action].to ?? t.status
-      let opinion = input.opinion ?? null
-      const extra: Record<string, unknown> = {}
-      let closed = false
-      let reopened = false
-      switch (action) {
-        case 'direct-close': {
-          if (t.type !== 'consult') throw new TypeNotConsultError()
-          if (input.articleId && !(await st.article(input.articleId))) throw new ArticleNotFoundError()
-          Object.assign(c, { close_kind: 'direct', closed_at: now, kb_article_id: input.articleId ?? null, reply: { content: input.answer ?? '', at: nowIso, by: by.name, departmentId: '' } })
-          opinion = input.answer ?? null
-          closed = true
-          break
+    if (!allowedFrom(action, t.status)) throw new ActionNotAllowedError()
+    const who = actionRules[action].by
+    if (!as.has(who)) throw who === 'department' || who === 'assist' ? new NotYourDepartmentError() : new NotCentreError()
+    const now = clock.now()
+    const nowIso = now.toISOString()
+    const c: Partial<TicketTable> = { updated_at: now, version: t.version + 1 }
+    let to: TicketStatus = actionRules[action].to ?? t.status
+    let opinion = input.opinion ?? null
+    const extra: Record<string, unknown> = {}
+    let closed = false
+    let reopened = false
+    let mergedIn: TimelineTable | null = null
+    switch (action) {
+      case 'direct-close': {
+        if (t.type !== 'consult') throw new TypeNotConsultError()
+        if (input.articleId && !(await store.article(input.articleId))) throw new ArticleNotFoundError()
+        Object.assign(c, { close_kind: 'direct', closed_at: now, kb_article_id: input.articleId ?? null, reply: { content: input.answer ?? '', at: nowIso, by: by.name, departmentId: '' } })
+        opinion = input.answer ?? null
+        closed = true
+        break
+      }
+      case 'dispatch': {
+        const limit = s.deadlineDays[t.type]
+        const d = deadlineOf(now, limit, calendar)
+        Object.assign(c, {
+          department_id: target!.id, department_name: target!.name, assist_department_ids: target!.assist, dispatched_at: now, sign_due_at: signDueOf(now, s.signHours),
+          signed_at: null, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green', assist_progress: {},
+        })
+        extra.assistDepartmentIds = target!.assist
+        break
+      }
+      case 'sign':
+        c.signed_at = now
+        break
+      case 'return':
+        opinion = input.reason ?? null
+        extra.reason = opinion
+        extra.fromDepartmentId = t.department_id
+        Object.assign(c, { department_id: null, department_name: null, assist_department_ids: [], due_at: null, yellow_at: null, light: null, extension: null, assist_progress: {} })
+        break
+      case 'request-extension':
+        if (t.extension && !t.extension.decided) throw new ActionNotAllowedError()
+        c.extension = { days: input.days!, reason: input.reason ?? '', requestedAt: nowIso, requestedBy: by.name, decided: false, approved: null, opinion: null }
+        opinion = input.reason ?? null
+        extra.days = input.days
+        break
+      case 'decide-extension': {
+        if (!t.extension || t.extension.decided) throw new ActionNotAllowedError()
+        const approved = !!input.approve
+        c.extension = { ...t.extension, decided: true, approved, opinion: input.opinion ?? null }
+        if (approved && t.dispatched_at && t.limit_days !== null) {
+          const days = t.extension_days + t.extension.days
+          const d = deadlineOf(new Date(t.dispatched_at), t.limit_days + days, calendar)
+          Object.assign(c, { extension_days: days, due_at: d.dueAt, yellow_at: d.yellowAt, light: lightAt(d, now) })
         }
-        case 'dispatch': {
+        extra.approved = approved
+        break
+      }
+      case 'reply':
+        Object.assign(c, { reply: { content: input.content ?? '', at: nowIso, by: by.name, departmentId: t.department_id ?? '' }, replied_at: now })
+        opinion = input.content ?? null
+        break
+      case 'assist-sign':
+      case 'assist-opinion': {
+        // The caller's own 协办 part: signed once, then opinions (the latest is kept; all are on the timeline).
+        const mine = assistDepartmentOf(by, t)!
+        const part: AssistRecord = t.assist_progress?.[mine] ?? { signedAt: null, signedBy: null, opinion: null, opinionAt: null, opinionBy: null }
+        if (action === 'assist-sign') {
+          if (part.signedAt) throw new ActionNotAllowedError()
+          Object.assign(part, { signedAt: nowIso, signedBy: by.name })
+        } else {
+          if (!part.signedAt) throw new AssistNotSignedError()
+          Object.assign(part, { opinion: input.content ?? null, opinionAt: nowIso, opinionBy: by.name })
+          opinion = input.content ?? null
+        }
+        c.assist_progress = { ...t.assist_progress, [mine]: part }
+        extra.assistDepartmentId = mine
+        break
+      }
+      case 'review': {
+        const approved = !!input.approve
+        extra.approved = approved
+        if (!approved) {
+          to = 'processing'
+          Object.assign(c, { reply: null, replied_at: null })
+        } else if (t.type === 'praise') {
+          to = 'closed'
+          Object.assign(c, { close_kind: 'no_callback', closed_at: now })
+          closed = true
+        } else to = 'callback'
+        break
+      }
+      case 'callback': {
+        const satisfaction = input.satisfaction!
+        const resolved = input.resolved ?? satisfaction !== 'unsatisfied'
+        reopened = satisfaction === 'unsatisfied' && !!input.reopen
+        c.callback = { satisfaction, resolved, note: input.note ?? null, at: nowIso, by: by.name, reopened }
+        Object.assign(c, { satisfaction, resolved })
+        opinion = input.note ?? null
+        extra.satisfaction = satisfaction
+        extra.reopened = reopened
+        if (reopened) {
+          // Handled again by the same department, on a fresh clock.
+          to = 'processing'
           const limit = s.deadlineDays[t.type]
           const d = deadlineOf(now, limit, calendar)
-          Object.assign(c, {
-            department_id: target!.id, department_name: target!.name, assist_department_ids: target!.assist, dispatched_at: now, sign_due_at: signDueOf(now, s.signHours),
-            signed_at: null, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green', assist_progress: {},
-          })
-          extra.assistDepartmentIds = target!.assist
-          break
+          Object.assign(c, { reopen_count: t.reopen_count + 1, reply: null, replied_at: null, dispatched_at: now, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green' })
+        } else {
+          to = 'closed'
+          Object.assign(c, { close_kind: 'callback', closed_at: now })
+          closed = true
         }
-        case 'sign':
-          c.signed_at = now
-          break
-        case 'return':
-          opinion = input.reason ?? null
-          extra.reason = opinion
-          extra.fromDepartmentId = t.department_id
-          Object.assign(c, { department_id: null, department_name: null, assist_department_ids: [], due_at: null, yellow_at: null, light: null, extension: null, assist_progress: {} })
-          break
-        case 'request-extension':
-          if (t.extension && !t.extension.decided) throw new ActionNotAllowedError()
-          c.extension = { days: input.days!, reason: input.reason ?? '', requestedAt: nowIso, requestedBy: by.name, decided: false, approved: null, opinion: null }
-          opinion = input.reason ?? null
-          extra.days = input.days
-          break
-        case 'decide-extension': {
-          if (!t.extension || t.extension.decided) throw new ActionNotAllowedError()
-          const approved = !!input.approve
-          c.extension = { ...t.extension, decided: true, approved, opinion: input.opinion ?? null }
-          if (approved && t.dispatched_at && t.limit_days !== null) {
-            const days = t.extension_days + t.extension.days
-            const d = deadlineOf(new Date(t.dispatched_at), t.limit_days + days, calendar)
-            Object.assign(c, { extension_days: days, due_at: d.dueAt, yellow_at: d.yellowAt, light: lightAt(d, now) })
-          }
-          extra.approved = approved
-          break
-        }
-        case 'reply':
-          Object.assign(c, { reply: { content: input.content ?? '', at: nowIso, by: by.name, departmentId: t.department_id ?? '' }, replied_at: now })
-          opinion = input.content ?? null
-          break
-        case 'assist-sign':
-        case 'assist-opinion': {
-          // The caller's own 协办 part: signed once, then opinions (the latest is kept; all are on the timeline).
-          const mine = assistDepartmentOf(by, t)!
-          const part: AssistRecord = t.assist_progress?.[mine] ?? { signedAt: null, signedBy: null, opinion: null, opinionAt: null, opinionBy: null }
-          if (action === 'assist-sign') {
-            if (part.signedAt) throw new ActionNotAllowedError()
-            Object.assign(part, { signedAt: nowIso, signedBy: by.name })
-          } else {
-            if (!part.signedAt) throw new AssistNotSignedError()
-            Object.assign(part, { opinion: input.content ?? null, opinionAt: nowIso, opinionBy: by.name })
-            opinion = input.content ?? null
-          }
-          c.assist_progress = { ...t.assist_progress, [mine]: part }
-          extra.assistDepartmentId = mine
-          break
-        }
-        case 'review': {
-          const approved = !!input.approve
-          extra.approved = approved
-          if (!approved) {
-            to = 'processing'
-            Object.assign(c, { reply: null, replied_at: null })
-          } else if (t.type === 'praise') {
-            to = 'closed'
-            Object.assign(c, { close_kind: 'no_callback', closed_at: now })
-            closed = true
-          } else to = 'callback'
-          break
-        }
-        case 'callback': {
-          const satisfaction = input.satisfaction!
-          const resolved = input.resolved ?? satisfaction !== 'unsatisfied'
-          reopened = satisfaction === 'unsatisfied' && !!input.reopen
-          c.callback = { satisfaction, resolved, note: input.note ?? null, at: nowIso, by: by.name, reopened }
-          Object.assign(c, { satisfaction, resolved })
-          opinion = input.note ?? null
-          extra.satisfaction = satisfaction
-          extra.reopened = reopened
-          if (reopened) {
-            // Handled again by the same department, on a fresh clock.
-            to = 'processing'
-            const limit = s.deadlineDays[t.type]
-            const d = deadlineOf(now, limit, calendar)
-            Object.assign(c, { reopen_count: t.reopen_count + 1, reply: null, replied_at: null, dispatched_at: now, limit_days: limit, extension_days: 0, extension: null, due_at: d.dueAt, yellow_at: d.yellowAt, light: 'green' })
-          } else {
-            to = 'closed'
-            Object.assign(c, { close_kind: 'callback', closed_at: now })
-            closed = true
-          }
-          break
-        }
-        case 'merge': {
-          const into = input.intoId ? await st.ticket(input.intoId) : undefined
-          if (!into || into.id === t.id || finished(into.status)) throw new MergeSelfError()
-          c.merged_into = into.id
-          extra.intoId = into.id
-          opinion = `→ ${into.number}`
-          await st.insertTimeline({ id: newId('htl'), ticket_id: into.id, action: 'merged-in', from_status: into.status, to_status: into.status, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action), department_id: null, opinion: `← ${t.number}`, at: now })
-          break
-        }
+        break
       }
-      c.status = to
-      // The row as it will be: the events and the audit record ride in the update's statement.
-      const after: TicketRow = { ...t, ...c }
-      const events = []
-      if (action !== 'direct-close') events.push(ticketEvent(eventOf[action], eventData(after, extra)))
-      if (reopened) events.push(ticketEvent(hotlineEventTypes.reopened, eventData(after, { reopenCount: after.reopen_count })))
-      if (closed) events.push(ticketEvent(hotlineEventTypes.closed, eventData(after, { closeKind: after.close_kind, satisfaction: after.satisfaction, reporterAccountId: after.reporter_account_id })))
-      const audited = audit.prepare(auditActor(by, meta), {
-        action: `hotline.ticket.${past[action]}`, targetType: 'ticket', targetId: t.id, divisionCode: t.division_code,
-        detail: { number: t.number, from: t.status, to, ...extra },
-      })
-      const evented = outbox.prepareAll(events)
-      const entry: TimelineTable = {
-        id: newId('htl'), ticket_id: t.id, action, from_status: t.status, to_status: to, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action),
-        department_id: who === 'department' || who === 'assist' ? ([...departmentsOf(by)].find((d) => d === t.department_id || t.assist_department_ids.includes(d)) ?? null) : null,
-        opinion: opinion?.slice(0, 2000) ?? null, at: now,
+      case 'merge': {
+        const into = input.intoId ? await store.ticket(input.intoId) : undefined
+        if (!into || into.id === t.id || finished(into.status)) throw new MergeSelfError()
+        c.merged_into = into.id
+        extra.intoId = into.id
+        opinion = `→ ${into.number}`
+        mergedIn = { id: newId('htl'), ticket_id: into.id, action: 'merged-in', from_status: into.status, to_status: into.status, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action), department_id: null, opinion: `← ${t.number}`, at: now }
+        break
       }
-      const next = await st.applyChange(t.id, t.version, c, entry, evented.insert ? [evented.insert, audited.insert] : [audited.insert])
-      // Someone changed it since it was read: roll back (entries included) and say which version is current.
-      if (!next) throw new StaleTicketError((await st.ticket(t.id))?.version ?? t.version + 1)
-      await audited.written(trx)
-      return next
+    }
+    c.status = to
+    // The row as it will be: the events and the audit record ride in the update's statement.
+    const after: TicketRow = { ...t, ...c }
+    const events = []
+    if (action !== 'direct-close') events.push(ticketEvent(eventOf[action], eventData(after, extra)))
+    if (reopened) events.push(ticketEvent(hotlineEventTypes.reopened, eventData(after, { reopenCount: after.reopen_count })))
+    if (closed) events.push(ticketEvent(hotlineEventTypes.closed, eventData(after, { closeKind: after.close_kind, satisfaction: after.satisfaction, reporterAccountId: after.reporter_account_id })))
+    const audited = audit.prepare(auditActor(by, meta), {
+      action: `hotline.ticket.${past[action]}`, targetType: 'ticket', targetId: t.id, divisionCode: t.division_code,
+      detail: { number: t.number, from: t.status, to, ...extra },
     })
-    return detailOf(by, row, actorsOn(by, row))
+    const evented = outbox.prepareAll(events)
+    const entry: TimelineTable = {
+      id: newId('htl'), ticket_id: t.id, action, from_status: t.status, to_status: to, actor_id: by.accountId, actor_name: by.name, actor_role: roleName(by, as, action),
+      department_id: who === 'department' || who === 'assist' ? ([...departmentsOf(by)].find((d) => d === t.department_id || t.assist_department_ids.includes(d)) ?? null) : null,
+      opinion: opinion?.slice(0, 2000) ?? null, at: now,
+    }
+    const also = evented.insert ? [evented.insert, audited.insert] : [audited.insert]
+    const write = async (ex: Db) => {
+      const st = createHotlineStore(ex)
+      if (mergedIn) await st.insertTimeline(mergedIn)
+      const done = await st.applyChange(t.id, t.version, c, entry, also)
+      await audited.written(ex)
+      return done
+    }
+    let done: Awaited<ReturnType<typeof write>>
+    try {
+      done = mergedIn || audited.writesMore ? await db.transaction().execute(write) : await oneStatement(db, write)
+    } catch (err) {
+      // Someone changed it since it was read: nothing was written; say which version is current.
+      if (isStaleChange(err)) throw new StaleTicketError((await store.ticket(t.id))?.version ?? t.version + 1)
+      throw err
+    }
+    outbox.nudge()
+    const row = done.row
+    return detailOf(by, row, actorsOn(by, row), { photos: done.photos, timeline: [...done.timelineBefore, entry] })
   }
 
   // ---- the service ---------------------------------------------------------------------------
@@ -531,7 +551,7 @@ export function createHotlineService(deps: HotlineDeps) {
     },
 
     async categories(): Promise<Category[]> {
-      return (await store.categories()).map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, group: c.grp, defaultType: c.default_type, description: c.description }))
+      return (await allCategories()).list.map((c) => ({ ...c }))
     },
 
     async createCategory(by: Principal, input: Category, meta: RequestMeta = {}): Promise<Category> {
@@ -541,7 +561,7 @@ export function createHotlineService(deps: HotlineDeps) {
         if (!row) throw new CategoryExistsError()
         await audit.record(trx, auditActor(by, meta), { action: 'hotline.category.created', targetType: 'category', targetId: input.code, detail: { name: input.name } })
       })
-      categoryCache = undefined
+      categoryCache.clear()
       return { ...input, description: input.description ?? '' }
     },
 
@@ -809,6 +829,7 @@ export function createHotlineService(deps: HotlineDeps) {
         await createHotlineStore(trx).insertApiKey(row)
         await audit.record(trx, by === 'system' ? systemActor : auditActor(by, meta), { action: 'hotline.api-key.created', targetType: 'api_key', targetId: row.id, detail: { name }, security: true })
       })
+      apiKeyCache.clear()
       return { id: row.id, name, createdAt: row.created_at, revokedAt: null, key }
     },
 
@@ -819,12 +840,14 @@ export function createHotlineService(deps: HotlineDeps) {
         if (Number(n.numUpdatedRows) === 0) throw new ApiKeyNotFoundError()
         await audit.record(trx, auditActor(by, meta), { action: 'hotline.api-key.revoked', targetType: 'api_key', targetId: id, security: true })
       })
+      apiKeyCache.clear()
     },
 
     /** The key's id when the presented key is live. */
     async checkApiKey(key: string): Promise<string | null> {
       if (!key || key.length > 200) return null
-      return (await store.apiKeyByHash(sm3Hex(key)))?.id ?? null
+      const hash = sm3Hex(key)
+      return apiKeyCache.get(hash, async () => (await store.apiKeyByHash(hash))?.id ?? null)
     },
 
     // ---- Open311 reads (public: no personal data) -------------------------------------------

@@ -232,6 +232,10 @@ function insertSql(table: string, row: Record<string, unknown>): RawBuilder<unkn
 /** Further data-modifying CTEs (the platform's audit record and events) after the statement's own. */
 const alsoSql = (also: RawBuilder<unknown>[]) => sql.join(also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`), sql``)
 
+/** The error `applyChange` fails with when the ticket is no longer at the expected version. */
+export const isStaleChange = (err: unknown): boolean =>
+  !!err && typeof err === 'object' && (err as { code?: string }).code === '23502' && (err as { column?: string }).column === 'ticket_id' && (err as { table?: string }).table === 'timeline'
+
 export function createHotlineStore(db: Db) {
   const k = scoped<Tables>(db)
   return {
@@ -263,19 +267,26 @@ export function createHotlineStore(db: Db) {
       await sql`with t as (${insertSql('hotline.ticket', row as never)}), e as (${insertSql('hotline.timeline', entry as never)})${alsoSql(also)} select 1`.execute(db)
     },
     /**
-     * An action's writes in one statement (one round trip, no row lock held between statements): the
-     * change, applied only if the ticket is still at `expected` (optimistic: the caller checked that
-     * version), its timeline entry and `also`. Undefined when stale; the caller then rolls back.
+     * An action's writes in one statement (one round trip, no row lock held between statements, no
+     * BEGIN/COMMIT needed): the change, applied only if the ticket is still at `expected`
+     * (optimistic: the caller checked that version), its timeline entry and `also`. The entry takes
+     * its ticket id from the update, so a stale version (no row updated) fails the whole statement
+     * with `isStaleChange` and nothing is written. Returns the row and what its detail shows besides
+     * (photos; the timeline before this entry, as the statement's snapshot saw it).
      */
-    async applyChange(id: string, expected: number, changes: Partial<TicketTable>, entry: TimelineTable, also: RawBuilder<unknown>[]): Promise<TicketRow | undefined> {
+    async applyChange(id: string, expected: number, changes: Partial<TicketTable>, entry: TimelineTable, also: RawBuilder<unknown>[]): Promise<{ row: TicketRow; photos: PhotoTable[]; timelineBefore: TimelineTable[] }> {
       const sets = Object.entries(changes)
         .filter(([, v]) => v !== undefined)
         .map(([c, v]) => sql`${sql.ref(c)} = ${value(c, v)}`)
-      const r = await sql<TicketRow>`
+      const r = await sql<TicketRow & { detail_photos: PhotoTable[]; detail_timeline: TimelineTable[] }>`
         with upd as (update hotline.ticket set ${sql.join(sets)} where id = ${id} and version = ${expected} returning *),
-        e as (${insertSql('hotline.timeline', entry as never)})${alsoSql(also)}
-        select * from upd`.execute(db)
-      return r.rows[0]
+        e as (${insertSql('hotline.timeline', { ...entry, ticket_id: sql`(select upd.id from upd)` })})${alsoSql(also)}
+        select upd.*,
+          coalesce((select json_agg(p order by p.uploaded_at, p.id) from hotline.photo p where p.ticket_id = ${id}), '[]') as detail_photos,
+          coalesce((select json_agg(x order by x.at, x.id) from hotline.timeline x where x.ticket_id = ${id}), '[]') as detail_timeline
+        from upd`.execute(db)
+      const { detail_photos: photos, detail_timeline: timelineBefore, ...row } = r.rows[0]!
+      return { row: row as TicketRow, photos, timelineBefore }
     },
     /** What a ticket's detail shows besides the row, in one round trip (JSON timestamps arrive as strings). */
     async detailParts(ticketId: string): Promise<{ photos: PhotoTable[]; timeline: TimelineTable[] }> {
@@ -303,16 +314,18 @@ export function createHotlineStore(db: Db) {
         q = q.where((eb) => eb.or([eb('number', '=', f.q!), eb('title', 'like', like), eb('content', 'like', like)]))
       }
       const byDeadline = f.departmentId !== undefined || f.assistOf !== undefined
-      const [rows, count] = await Promise.all([
-        (byDeadline ? q.selectAll().orderBy(sql`due_at asc nulls last`).orderBy('created_at') : q.selectAll().orderBy('created_at', 'desc'))
-          .orderBy('id')
-          .limit(f.limit)
-          .offset(f.offset)
-          .execute(),
-        // Counted up to the cap only (an index-only scan stops there), not over the whole queue.
-        k.selectFrom(q.select(sql.lit(1).as('one')).limit(COUNT_CAP + 1).as('capped')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ])
-      const n = Number(count.n)
+      // Counted up to the cap only (an index-only scan stops there), not over the whole queue; the
+      // count rides in the page's statement (an uncorrelated subquery runs once), one round trip.
+      const counted = () => q.select(sql.lit(1).as('one')).limit(COUNT_CAP + 1).as('capped')
+      const page = await (byDeadline ? q.selectAll().orderBy(sql`due_at asc nulls last`).orderBy('created_at') : q.selectAll().orderBy('created_at', 'desc'))
+        .select((eb) => eb.selectFrom(counted()).select(eb.fn.countAll<number>().as('n')).as('list_total'))
+        .orderBy('id')
+        .limit(f.limit)
+        .offset(f.offset)
+        .execute()
+      const rows = page.map(({ list_total: _, ...r }) => r as TicketRow)
+      // Past the last page there is no row to carry the count.
+      const n = page.length ? Number(page[0]!.list_total) : f.offset === 0 ? 0 : Number((await k.selectFrom(counted()).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
       return { rows, total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP }
     },
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js'
 import { systemActor, type AuditActor } from '../../platform/audit.js'
 import type { Core } from '../../platform/core.js'
 import { newId } from '../../platform/ids.js'
+import { createReadCache } from '../../platform/read-cache.js'
 import { loadDivisionSource, sourcePrefix, streamCommunities } from './division-source.js'
 import {
   DepartmentExistsError,
@@ -94,11 +95,14 @@ function isUniqueViolation(err: unknown): boolean {
 export function createOrgService(deps: Pick<Core, 'db' | 'clock' | 'audit' | 'outbox'>) {
   const { db, clock, audit, outbox } = deps
   const store = createOrgStore(db)
+  // Every module looks departments up on most requests (names, kinds, divisions); they change rarely.
+  const departments = createReadCache<string, Department | null>({ ttlMs: 5_000 })
 
   /** Runs a write; the outbox is nudged after commit, and a late unique violation becomes `onDuplicate`. */
   async function write<T>(fn: (trx: Db) => Promise<T>, onDuplicate?: () => Error): Promise<T> {
     try {
       const result = await db.transaction().execute(fn)
+      departments.clear()
       outbox.nudge()
       return result
     } catch (err) {
@@ -281,9 +285,13 @@ export function createOrgService(deps: Pick<Core, 'db' | 'clock' | 'audit' | 'ou
       )
     },
 
+    /** The department, as of at most a few seconds ago (this process's changes at once). */
     async getDepartment(id: string): Promise<Department | null> {
-      const row = await store.getDepartment(id)
-      return row ? fromJoined(row) : null
+      const d = await departments.get(id, async () => {
+        const row = await store.getDepartment(id)
+        return row ? fromJoined(row) : null
+      })
+      return d && { ...d }
     },
 
     /** Departments matching the filter (a division filter includes everything beneath it), by division then name. */
