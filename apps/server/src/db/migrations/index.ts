@@ -20,6 +20,7 @@ import * as m0020 from './0020_hotline_perf.js'
 import * as m0021 from './0021_catalog_search_columns.js'
 import * as m0022 from './0022_onething_uploads.js'
 import * as m0023 from './0023_hotline_rating_links.js'
+import * as m0026 from './0026_hotline_ticket_words.js'
 
 /** Every migration in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations = {
@@ -45,4 +46,5 @@ export const migrations = {
   '0021_catalog_search_columns': m0021,
   '0022_onething_uploads': m0022,
   '0023_hotline_rating_links': m0023,
+  '0026_hotline_ticket_words': m0026,
 }

@@ -169,3 +169,19 @@ describe('协办 (assisting departments)', () => {
     expect(d.assists[0].signedAt).toBeNull()
   })
 })
+
+describe("the centre's search box", () => {
+  it('finds tickets by their words and by number, and nothing for a word no ticket has', async () => {
+    const r = await call('POST', '/api/hotline/tickets', 'operator', {
+      type: 'complaint', categoryCode: 'housing', content: '小区电梯经常停运，物业维修不及时', address: ADDRESS, reporter: { name: '赵六', phone: '13812348888' },
+    })
+    expect(r.statusCode, r.body).toBe(201)
+    const d = r.json()
+    const search = async (q: string) => (await call('GET', `/api/hotline/tickets?queue=all&q=${encodeURIComponent(q)}`, 'operator')).json() as { total: number; items: { id: string }[] }
+    for (const q of ['电梯停运', '物业维修', '电梯', d.number]) expect((await search(q)).items.map((x) => x.id), q).toContain(d.id)
+    expect((await search('电梯 噪音扰民')).items.map((x) => x.id)).not.toContain(d.id)
+    expect((await search('垃圾焚烧厂选址')).total).toBe(0)
+    // A single character has no word: a substring of the title.
+    expect((await search('梯')).items.map((x) => x.id)).toContain(d.id)
+  })
+})

@@ -632,7 +632,7 @@ export function createHotlineService(deps: HotlineDeps) {
       const queue = q.queue ?? 'all'
       const statuses = q.status ? [q.status] : queue in centreQueues ? centreQueues[queue as keyof typeof centreQueues] : undefined
       const { rows, total, capped } = await store.list({
-        statuses, type: q.type, departmentId: q.departmentId, light: q.light, q: q.q, limit: pg.limit, offset: pg.offset,
+        statuses, type: q.type, departmentId: q.departmentId, light: q.light, q: q.q, words: q.q ? words(q.q) : undefined, limit: pg.limit, offset: pg.offset,
         extensionPending: queue === 'extensions' || undefined, overdue: queue === 'overdue' ? clock.now() : undefined,
       })
       return { items: await summaries(rows), total, totalCapped: capped, page: pg.page, pageSize: pg.pageSize }
