@@ -1,10 +1,10 @@
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Result, Row, Select, Skeleton, Space, Tag, Timeline, Typography } from 'antd'
+import { App, Button, Card, Col, Descriptions, Form, Input, Result, Row, Select, Skeleton, Space, Tag, Timeline, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { api, ApiError, errorMessage } from '../../lib/api'
 import { deliveryMethods, type CaseAction, type CaseDetail, type ItemVersion } from '../../lib/cases'
-import { applyProblem } from '../../lib/desk/forms'
+import { ActionDialog } from '../../lib/desk/ActionDialog'
 import { formatDateTime } from '../../lib/format'
 import { useFetch } from '../../lib/use-fetch'
 import { CaseFillCard } from './CaseFillCard'
@@ -231,8 +231,6 @@ function ActionModal({ action, detail, labelOf, onClose, onDone, onStale }: { ac
   const { t } = useTranslation()
   const { message } = App.useApp()
   const [form] = Form.useForm<ActionValues>()
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
   const blank = (v?: string) => (v && v.trim() ? v.trim() : null)
   const targets = [
     ...detail.materials.map((m) => ({ value: `m:${m.code}`, label: t('work.cases.targetMaterial', { name: m.name }) })),
@@ -240,8 +238,6 @@ function ActionModal({ action, detail, labelOf, onClose, onDone, onStale }: { ac
   ]
 
   const submit = async (v: ActionValues) => {
-    setBusy(true)
-    setError(null)
     const body: Record<string, unknown> = { version: detail.version }
     if (action !== 'request_supplement') body.opinion = blank(v.opinion)
     if (action === 'reject') Object.assign(body, { reason: v.reason?.trim(), legalBasis: v.legalBasis?.trim() })
@@ -258,120 +254,94 @@ function ActionModal({ action, detail, labelOf, onClose, onDone, onStale }: { ac
         description: i.description?.trim() ?? '',
       }))
     }
-    try {
-      await api.post(`/api/cases/${encodeURIComponent(detail.id)}/${endpoint[action]}`, body)
-      message.success(t('work.cases.done', { action: t(`work.action.${action}`) }))
-      onDone()
-    } catch (e) {
-      applyProblem(form, e, ['opinion', 'reason', 'legalBasis', 'message', 'documentNumber', 'summary', 'method', 'trackingNumber', 'items'])
-      setError(e instanceof ApiError ? e : new ApiError({ type: 'about:blank', title: errorMessage(e), status: 0 }))
-    } finally {
-      setBusy(false)
-    }
+    await api.post(`/api/cases/${encodeURIComponent(detail.id)}/${endpoint[action]}`, body)
+    message.success(t('work.cases.done', { action: t(`work.action.${action}`) }))
+    onDone()
   }
 
-  const stale = error?.status === 409
   return (
-    <Modal
-      open
+    <ActionDialog<ActionValues>
       title={t(`work.action.${action}`)}
       okText={t('work.cases.confirm')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      okButtonProps={{ disabled: stale }}
-      destroyOnHidden
       width={640}
+      form={form}
+      fieldNames={['opinion', 'reason', 'legalBasis', 'message', 'documentNumber', 'summary', 'method', 'trackingNumber', 'items']}
+      initialValues={{ items: [{}], method: 'electronic' }}
+      onSubmit={submit}
+      onClose={onClose}
+      onStale={onStale}
     >
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={error.problem.title}
-          action={
-            stale ? (
-              <Button size="small" onClick={onStale}>
-                {t('common.refresh')}
-              </Button>
-            ) : undefined
-          }
-        />
-      )}
-      <Form<ActionValues> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ items: [{}], method: 'electronic' }}>
-        {(action === 'reject' || action === 'deny') && (
-          <>
-            <Form.Item name="reason" label={t('work.cases.reason')} rules={[{ required: true, min: 2, message: t('work.cases.reasonRequired') }]}>
-              <Input.TextArea rows={3} maxLength={1000} />
-            </Form.Item>
-            <Form.Item name="legalBasis" label={t('work.cases.legalBasis')} rules={action === 'reject' ? [{ required: true, min: 2, message: t('work.cases.legalBasisRequired') }] : []}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {action === 'request_supplement' && (
-          <>
-            <Typography.Paragraph type="secondary">{t('work.cases.supplementHint')}</Typography.Paragraph>
-            <Form.List name="items">
-              {(fields, { add, remove }) => (
-                <>
-                  {fields.map((f, n) => (
-                    <Space key={f.key} align="start" wrap style={{ display: 'flex' }}>
-                      <Form.Item name={[f.name, 'target']} label={n === 0 ? t('work.cases.supplementTarget') : undefined}>
-                        <Select allowClear options={targets} style={{ width: 220 }} placeholder={t('work.cases.supplementTargetAny')} aria-label={t('work.cases.supplementTarget')} />
-                      </Form.Item>
-                      <Form.Item
-                        name={[f.name, 'description']}
-                        label={n === 0 ? t('work.cases.supplementDescription') : undefined}
-                        rules={[{ required: true, min: 2, message: t('work.cases.supplementDescriptionRequired') }]}
-                      >
-                        <Input style={{ width: 300 }} maxLength={500} aria-label={t('work.cases.supplementDescription')} />
-                      </Form.Item>
-                      {fields.length > 1 && (
-                        <Button onClick={() => remove(f.name)} style={{ marginTop: n === 0 ? 30 : 0 }}>
-                          {t('common.remove')}
-                        </Button>
-                      )}
-                    </Space>
-                  ))}
-                  <Button onClick={() => add({})} style={{ marginBottom: 16 }}>
-                    {t('work.cases.addItem')}
-                  </Button>
-                </>
-              )}
-            </Form.List>
-            <Form.Item name="message" label={t('work.cases.supplementMessage')}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {action === 'issue_result' && (
-          <>
-            <Form.Item name="documentNumber" label={t('work.cases.documentNumber')}>
-              <Input maxLength={100} />
-            </Form.Item>
-            <Form.Item name="summary" label={t('work.cases.resultSummary')}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {action === 'deliver' && (
-          <>
-            <Form.Item name="method" label={t('work.cases.deliveryMethod')} rules={[{ required: true }]}>
-              <Select options={deliveryMethods.map((m) => ({ value: m, label: t(`cases.delivery.${m}`) }))} />
-            </Form.Item>
-            <Form.Item name="trackingNumber" label={t('work.cases.trackingNumber')}>
-              <Input maxLength={50} />
-            </Form.Item>
-          </>
-        )}
-        {action !== 'request_supplement' && (
-          <Form.Item name="opinion" label={t('work.cases.opinion')}>
+      {(action === 'reject' || action === 'deny') && (
+        <>
+          <Form.Item name="reason" label={t('work.cases.reason')} rules={[{ required: true, min: 2, message: t('work.cases.reasonRequired') }]}>
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>
-        )}
-      </Form>
-    </Modal>
+          <Form.Item name="legalBasis" label={t('work.cases.legalBasis')} rules={action === 'reject' ? [{ required: true, min: 2, message: t('work.cases.legalBasisRequired') }] : []}>
+            <Input.TextArea rows={2} maxLength={1000} />
+          </Form.Item>
+        </>
+      )}
+      {action === 'request_supplement' && (
+        <>
+          <Typography.Paragraph type="secondary">{t('work.cases.supplementHint')}</Typography.Paragraph>
+          <Form.List name="items">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f, n) => (
+                  <Space key={f.key} align="start" wrap style={{ display: 'flex' }}>
+                    <Form.Item name={[f.name, 'target']} label={n === 0 ? t('work.cases.supplementTarget') : undefined}>
+                      <Select allowClear options={targets} style={{ width: 220 }} placeholder={t('work.cases.supplementTargetAny')} aria-label={t('work.cases.supplementTarget')} />
+                    </Form.Item>
+                    <Form.Item
+                      name={[f.name, 'description']}
+                      label={n === 0 ? t('work.cases.supplementDescription') : undefined}
+                      rules={[{ required: true, min: 2, message: t('work.cases.supplementDescriptionRequired') }]}
+                    >
+                      <Input style={{ width: 300 }} maxLength={500} aria-label={t('work.cases.supplementDescription')} />
+                    </Form.Item>
+                    {fields.length > 1 && (
+                      <Button onClick={() => remove(f.name)} style={{ marginTop: n === 0 ? 30 : 0 }}>
+                        {t('common.remove')}
+                      </Button>
+                    )}
+                  </Space>
+                ))}
+                <Button onClick={() => add({})} style={{ marginBottom: 16 }}>
+                  {t('work.cases.addItem')}
+                </Button>
+              </>
+            )}
+          </Form.List>
+          <Form.Item name="message" label={t('work.cases.supplementMessage')}>
+            <Input.TextArea rows={2} maxLength={1000} />
+          </Form.Item>
+        </>
+      )}
+      {action === 'issue_result' && (
+        <>
+          <Form.Item name="documentNumber" label={t('work.cases.documentNumber')}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="summary" label={t('work.cases.resultSummary')}>
+            <Input.TextArea rows={2} maxLength={1000} />
+          </Form.Item>
+        </>
+      )}
+      {action === 'deliver' && (
+        <>
+          <Form.Item name="method" label={t('work.cases.deliveryMethod')} rules={[{ required: true }]}>
+            <Select options={deliveryMethods.map((m) => ({ value: m, label: t(`cases.delivery.${m}`) }))} />
+          </Form.Item>
+          <Form.Item name="trackingNumber" label={t('work.cases.trackingNumber')}>
+            <Input maxLength={50} />
+          </Form.Item>
+        </>
+      )}
+      {action !== 'request_supplement' && (
+        <Form.Item name="opinion" label={t('work.cases.opinion')}>
+          <Input.TextArea rows={3} maxLength={1000} />
+        </Form.Item>
+      )}
+    </ActionDialog>
   )
 }

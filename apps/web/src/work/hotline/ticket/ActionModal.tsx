@@ -1,8 +1,8 @@
-import { Alert, App, Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select, Typography } from 'antd'
-import { useEffect, useState } from 'react'
+import { Alert, App, Checkbox, Form, Input, InputNumber, Radio, Select, Typography } from 'antd'
+import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, ApiError, errorMessage } from '../../../lib/api'
-import { applyProblem } from '../../../lib/desk/forms'
+import { api } from '../../../lib/api'
+import { ActionDialog } from '../../../lib/desk/ActionDialog'
 import { satisfactions, ticketActionPath, type DispatchRule, type TicketAction, type TicketDetail } from '../../../lib/hotline'
 import { useFetch } from '../../../lib/use-fetch'
 import { useDepartments } from '../common'
@@ -56,133 +56,101 @@ export function ActionModal({ action, ticket, onClose, onDone, onStale }: { acti
   const { t } = useTranslation()
   const { message } = App.useApp()
   const [form] = Form.useForm<Values>()
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
   const satisfaction = Form.useWatch('satisfaction', form)
 
   const submit = async (v: Values) => {
-    setBusy(true)
-    setError(null)
-    try {
-      const next = await api.post<TicketDetail>(ticketActionPath(ticket.id, action), { version: ticket.version, ...bodyOf(action, v) })
-      message.success(t('hotline.ticket.done', { action: t(`hotline.action.${action}`) }))
-      onDone(next)
-    } catch (e) {
-      applyProblem(form, e, ['departmentId', 'assistDepartmentIds', 'opinion', 'reason', 'days', 'approve', 'content', 'answer', 'satisfaction', 'note', 'reopen', 'intoId'])
-      setError(e instanceof ApiError ? e : new ApiError({ type: 'about:blank', title: errorMessage(e), status: 0 }))
-    } finally {
-      setBusy(false)
-    }
+    const next = await api.post<TicketDetail>(ticketActionPath(ticket.id, action), { version: ticket.version, ...bodyOf(action, v) })
+    message.success(t('hotline.ticket.done', { action: t(`hotline.action.${action}`) }))
+    onDone(next)
   }
 
-  const stale = error?.status === 409
   const needsText = { required: true, min: 2, whitespace: true, message: t('hotline.ticket.textRequired') }
   return (
-    <Modal
-      open
+    <ActionDialog<Values>
       title={t(`hotline.action.${action}`)}
       okText={t('hotline.ticket.confirm')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      okButtonProps={{ disabled: stale }}
-      destroyOnHidden
-      width={600}
+      form={form}
+      fieldNames={['departmentId', 'assistDepartmentIds', 'opinion', 'reason', 'days', 'approve', 'content', 'answer', 'satisfaction', 'note', 'reopen', 'intoId']}
+      initialValues={{ approve: true, days: 3, reopen: true }}
+      onSubmit={submit}
+      onClose={onClose}
+      onStale={onStale}
     >
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={error.problem.title}
-          description={error.problem.detail}
-          action={
-            stale ? (
-              <Button size="small" onClick={onStale}>
-                {t('common.refresh')}
-              </Button>
-            ) : undefined
-          }
-        />
+      {action === 'dispatch' && <DispatchFields ticket={ticket} form={form} />}
+      {action === 'sign' && <Typography.Paragraph>{t('hotline.ticket.signHint')}</Typography.Paragraph>}
+      {action === 'assist-sign' && <Typography.Paragraph>{t('hotline.ticket.assistSignHint')}</Typography.Paragraph>}
+      {action === 'reply' && ticket.assists?.some((a) => a.opinion) && (
+        <>
+          <Typography.Paragraph strong>{t('hotline.ticket.assistBeforeReply')}</Typography.Paragraph>
+          <AssistList assists={ticket.assists.filter((a) => a.opinion)} />
+        </>
       )}
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ approve: true, days: 3, reopen: true }}>
-        {action === 'dispatch' && <DispatchFields ticket={ticket} form={form} />}
-        {action === 'sign' && <Typography.Paragraph>{t('hotline.ticket.signHint')}</Typography.Paragraph>}
-        {action === 'assist-sign' && <Typography.Paragraph>{t('hotline.ticket.assistSignHint')}</Typography.Paragraph>}
-        {action === 'reply' && ticket.assists?.some((a) => a.opinion) && (
-          <>
-            <Typography.Paragraph strong>{t('hotline.ticket.assistBeforeReply')}</Typography.Paragraph>
-            <AssistList assists={ticket.assists.filter((a) => a.opinion)} />
-          </>
-        )}
-        {action === 'return' && (
-          <Form.Item name="reason" label={t('hotline.field.returnReason')} rules={[needsText]}>
+      {action === 'return' && (
+        <Form.Item name="reason" label={t('hotline.field.returnReason')} rules={[needsText]}>
+          <Input.TextArea rows={3} maxLength={1000} />
+        </Form.Item>
+      )}
+      {action === 'request-extension' && (
+        <>
+          <Form.Item name="days" label={t('hotline.field.extensionDays')} rules={[{ required: true, type: 'integer', min: 1, max: 30, message: t('hotline.field.extensionDaysRange') }]}>
+            <InputNumber min={1} max={30} precision={0} />
+          </Form.Item>
+          <Form.Item name="reason" label={t('hotline.field.extensionReason')} rules={[needsText]}>
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>
-        )}
-        {action === 'request-extension' && (
-          <>
-            <Form.Item name="days" label={t('hotline.field.extensionDays')} rules={[{ required: true, type: 'integer', min: 1, max: 30, message: t('hotline.field.extensionDaysRange') }]}>
-              <InputNumber min={1} max={30} precision={0} />
-            </Form.Item>
-            <Form.Item name="reason" label={t('hotline.field.extensionReason')} rules={[needsText]}>
-              <Input.TextArea rows={3} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {(action === 'decide-extension' || action === 'review') && (
-          <>
-            {action === 'decide-extension' && ticket.extension && (
-              <Typography.Paragraph>{t('hotline.ticket.extensionAsked', { days: ticket.extension.days, reason: ticket.extension.reason })}</Typography.Paragraph>
-            )}
-            {action === 'review' && ticket.reply && <Typography.Paragraph className="hotline-quote">{ticket.reply.content}</Typography.Paragraph>}
-            <Form.Item name="approve" label={t('hotline.field.decision')} rules={[{ required: true }]}>
-              <Radio.Group
-                options={[
-                  { value: true, label: action === 'review' ? t('hotline.field.reviewPass') : t('hotline.field.approve') },
-                  { value: false, label: action === 'review' ? t('hotline.field.reviewReject') : t('hotline.field.deny') },
-                ]}
-              />
-            </Form.Item>
-            <Form.Item name="opinion" label={t('hotline.field.opinion')}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {(action === 'reply' || action === 'assist-opinion') && (
-          <Form.Item name="content" label={action === 'reply' ? t('hotline.field.reply') : t('hotline.field.assistOpinion')} rules={[needsText]}>
-            <Input.TextArea rows={5} maxLength={4000} showCount />
+        </>
+      )}
+      {(action === 'decide-extension' || action === 'review') && (
+        <>
+          {action === 'decide-extension' && ticket.extension && (
+            <Typography.Paragraph>{t('hotline.ticket.extensionAsked', { days: ticket.extension.days, reason: ticket.extension.reason })}</Typography.Paragraph>
+          )}
+          {action === 'review' && ticket.reply && <Typography.Paragraph className="hotline-quote">{ticket.reply.content}</Typography.Paragraph>}
+          <Form.Item name="approve" label={t('hotline.field.decision')} rules={[{ required: true }]}>
+            <Radio.Group
+              options={[
+                { value: true, label: action === 'review' ? t('hotline.field.reviewPass') : t('hotline.field.approve') },
+                { value: false, label: action === 'review' ? t('hotline.field.reviewReject') : t('hotline.field.deny') },
+              ]}
+            />
           </Form.Item>
-        )}
-        {action === 'direct-close' && (
-          <Form.Item name="answer" label={t('hotline.console.answer')} rules={[needsText]}>
-            <Input.TextArea rows={5} maxLength={4000} />
+          <Form.Item name="opinion" label={t('hotline.field.opinion')}>
+            <Input.TextArea rows={2} maxLength={1000} />
           </Form.Item>
-        )}
-        {action === 'callback' && (
-          <>
-            {ticket.reply && <Typography.Paragraph className="hotline-quote">{ticket.reply.content}</Typography.Paragraph>}
-            <Form.Item name="satisfaction" label={t('hotline.field.satisfaction')} rules={[{ required: true, message: t('hotline.field.satisfactionRequired') }]}>
-              <Radio.Group options={satisfactions.map((s) => ({ value: s, label: t(`hotline.satisfaction.${s}`) }))} />
-            </Form.Item>
-            {satisfaction === 'unsatisfied' && (
-              <Form.Item name="reopen" valuePropName="checked">
-                <Checkbox>{t('hotline.field.reopen')}</Checkbox>
-              </Form.Item>
-            )}
-            <Form.Item name="note" label={t('hotline.field.callbackNote')}>
-              <Input.TextArea rows={2} maxLength={1000} />
-            </Form.Item>
-          </>
-        )}
-        {action === 'merge' && (
-          <Form.Item name="intoId" label={t('hotline.field.mergeInto')} rules={[{ required: true, message: t('hotline.field.mergeIntoRequired') }]}>
-            <Select options={(ticket.duplicates ?? []).map((d) => ({ value: d.id, label: `${d.number} · ${d.title}` }))} notFoundContent={t('hotline.ticket.noDuplicates')} />
+        </>
+      )}
+      {(action === 'reply' || action === 'assist-opinion') && (
+        <Form.Item name="content" label={action === 'reply' ? t('hotline.field.reply') : t('hotline.field.assistOpinion')} rules={[needsText]}>
+          <Input.TextArea rows={5} maxLength={4000} showCount />
+        </Form.Item>
+      )}
+      {action === 'direct-close' && (
+        <Form.Item name="answer" label={t('hotline.console.answer')} rules={[needsText]}>
+          <Input.TextArea rows={5} maxLength={4000} />
+        </Form.Item>
+      )}
+      {action === 'callback' && (
+        <>
+          {ticket.reply && <Typography.Paragraph className="hotline-quote">{ticket.reply.content}</Typography.Paragraph>}
+          <Form.Item name="satisfaction" label={t('hotline.field.satisfaction')} rules={[{ required: true, message: t('hotline.field.satisfactionRequired') }]}>
+            <Radio.Group options={satisfactions.map((s) => ({ value: s, label: t(`hotline.satisfaction.${s}`) }))} />
           </Form.Item>
-        )}
-      </Form>
-    </Modal>
+          {satisfaction === 'unsatisfied' && (
+            <Form.Item name="reopen" valuePropName="checked">
+              <Checkbox>{t('hotline.field.reopen')}</Checkbox>
+            </Form.Item>
+          )}
+          <Form.Item name="note" label={t('hotline.field.callbackNote')}>
+            <Input.TextArea rows={2} maxLength={1000} />
+          </Form.Item>
+        </>
+      )}
+      {action === 'merge' && (
+        <Form.Item name="intoId" label={t('hotline.field.mergeInto')} rules={[{ required: true, message: t('hotline.field.mergeIntoRequired') }]}>
+          <Select options={(ticket.duplicates ?? []).map((d) => ({ value: d.id, label: `${d.number} · ${d.title}` }))} notFoundContent={t('hotline.ticket.noDuplicates')} />
+        </Form.Item>
+      )}
+    </ActionDialog>
   )
 }
 
