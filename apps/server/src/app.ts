@@ -14,6 +14,7 @@ import { healthRoutes } from './platform/health.js'
 import { idempotencyPlugin } from './platform/idempotency.js'
 import { clientErrorHandler, frameworkErrorHandler, problemPlugin } from './platform/problem.js'
 import { rateLimitPlugin } from './platform/rate-limit.js'
+import { unreadBodyPlugin } from './platform/unread-body.js'
 import { securityHeaders, securityHeadersPlugin } from './platform/security-headers.js'
 import { casesRoutes } from './modules/cases/index.js'
 import { catalogRoutes } from './modules/catalog/index.js'
@@ -59,6 +60,7 @@ export async function buildApp(core: Core): Promise<App> {
   app.decorate('core', core)
 
   await app.register(problemPlugin)
+  await app.register(unreadBodyPlugin, {})
   await app.register(securityHeadersPlugin, { publicUrl: core.config.publicUrl })
   const corsOrigins = parseOrigins(core.config.CORS_ORIGINS)
   await app.register(corsPlugin, { origins: corsOrigins })
