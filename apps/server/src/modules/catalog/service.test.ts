@@ -185,6 +185,18 @@ describe('search', () => {
     expect((await catalog.search({ q: '出身登记' })).items.map((i) => i.name)).toContain('出生登记')
   })
 
+  it('uses synonyms as they are now, also when another process changed them', async () => {
+    expect(await names('搞营生')).not.toContain('企业设立登记（有限责任公司）')
+    await catalog.setSynonym(systemActor, '搞营生', ['企业设立登记'])
+    expect((await names('搞营生'))[0]).toBe('企业设立登记（有限责任公司）')
+    // Behind this service's back (another server process): the next search notices.
+    await sql`update catalog.synonym set expansions = array['个体工商户'] where term = '搞营生'`.execute(t.core.db)
+    expect((await names('搞营生'))[0]).toBe('个体工商户设立登记')
+    await sql`delete from catalog.synonym where term = '搞营生'`.execute(t.core.db)
+    expect(await names('搞营生')).toEqual([])
+    expect(await catalog.deleteSynonym(systemActor, '搞营生')).toBe(false)
+  })
+
   it('finds nothing for nonsense, and treats LIKE wildcards literally', async () => {
     expect((await catalog.search({ q: 'zzqqxx' })).total).toBe(0)
     expect((await catalog.search({ q: '%' })).total).toBe(0)

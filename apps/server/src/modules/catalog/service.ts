@@ -39,7 +39,7 @@ import {
   type ServiceItemGuide,
 } from './model.js'
 import { createPopularity } from './popularity.js'
-import { createCatalogStore, type ItemRow, type Projection, type SearchRow, type VersionRow, type VersionWithCode } from './store.js'
+import { createCatalogStore, type ItemRow, type Projection, type SearchPage, type SearchRow, type SynonymSnapshot, type VersionRow, type VersionWithCode } from './store.js'
 import { asPinyinQuery, highlightRanges, indexTokens, phraseWords, pinyinHighlight, pinyinKeys, pinyinOf, queryTerms, tsqueryLiteral, tsvectorLiteral } from './text.js'
 import type {
   DepartmentCount,
@@ -204,6 +204,42 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
     logger: deps.logger,
     write: (counts) => store.addCounts([...counts].map(([id, c]) => ({ id, ...c }))),
   })
+
+  /**
+   * The synonym table (a few hundred short entries at most) with each expansion's words, read once
+   * and again whenever a search reports a different signature (store.search) or this process
+   * changes it. Searches then match synonyms without a query of their own.
+   */
+  type Synonyms = SynonymSnapshot & { words: Map<string, string[]> }
+  let synonymCache: Synonyms | undefined
+  let synonymLoad: Promise<Synonyms> | undefined
+  async function synonyms(): Promise<Synonyms> {
+    if (synonymCache) return synonymCache
+    synonymLoad ??= store
+      .synonymSnapshot()
+      .then((snapshot) => {
+        const words = new Map<string, string[]>()
+        for (const e of snapshot.entries) for (const x of e.expansions) if (!words.has(x)) words.set(x, phraseWords(x))
+        synonymCache = { ...snapshot, words }
+        return synonymCache
+      })
+      .finally(() => {
+        synonymLoad = undefined
+      })
+    return synonymLoad
+  }
+
+  /** Query words by query string (segmentation is the costly part of a search in this process); bounded. */
+  const termCache = new Map<string, string[]>()
+  function termsOf(q: string): string[] {
+    let terms = termCache.get(q)
+    if (!terms) {
+      terms = queryTerms(q)
+      if (termCache.size >= 2000) termCache.clear()
+      termCache.set(q, terms)
+    }
+    return terms
+  }
 
   /**
    * Department names, as org has them now (display and spreadsheets must follow renames). Kept
@@ -416,26 +452,36 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
         const current = await namesFor(rows)
         return { items: rows.map((r) => ({ ...toSummary(r, current), score: 0, matchedTerms: [], highlights: [] })), total, page, pageSize }
       }
-      const terms = queryTerms(q)
-      const synonyms = await store.synonymsIn(q.toLowerCase())
-      // A synonym lists what it most likely means first (生孩子 → 出生, 新生儿, 生育).
-      const weights = new Map<string, number>()
-      for (const s of synonyms) {
-        s.expansions.forEach((e, i) => weights.set(e, Math.max(weights.get(e) ?? 0, phraseWeights[i] ?? 0.6)))
-      }
-      const phrases = [...weights.keys()]
+      const terms = termsOf(q)
       const codePrefix = /^[a-z]{2}\d{1,8}$/i.test(q) ? q.toUpperCase() : null
       const pinyin = asPinyinQuery(q)
-      const params = {
-        q,
-        tsquery: tsqueryLiteral(terms, phrases.map(phraseWords)),
-        phrases: phrases.map((phrase) => ({ phrase, weight: weights.get(phrase)! })),
-        pinyin,
-        codePrefix,
+      let page_: SearchPage
+      let phrases: string[]
+      // The synonyms as last read; the search reports the table's signature, and when it differs
+      // (changed meanwhile, here or by another process) the table is read again and the search repeated.
+      for (let attempt = 0; ; attempt++) {
+        const snapshot = await synonyms()
+        const lower = q.toLowerCase()
+        // A synonym lists what it most likely means first (生孩子 → 出生, 新生儿, 生育).
+        const weights = new Map<string, number>()
+        for (const s of snapshot.entries) {
+          if (!lower.includes(s.term)) continue
+          s.expansions.forEach((e, i) => weights.set(e, Math.max(weights.get(e) ?? 0, phraseWeights[i] ?? 0.6)))
+        }
+        phrases = [...weights.keys()]
+        const params = {
+          q,
+          tsquery: tsqueryLiteral(terms, phrases.map((p) => snapshot.words.get(p) ?? phraseWords(p))),
+          phrases: phrases.map((phrase) => ({ phrase, weight: weights.get(phrase)! })),
+          pinyin,
+          codePrefix,
+        }
+        page_ = await store.search(params, filter, paging)
+        if (page_.synonyms === snapshot.signature || attempt >= 2) break
+        if (synonymCache === snapshot) synonymCache = undefined
       }
-      const rows: SearchRow[] = await store.search(params, filter, paging)
-      // Past the last page the window count is gone with the rows; ask for the first row's.
-      const total = rows[0]?.total ?? (paging.offset > 0 ? ((await store.search(params, filter, { limit: 1, offset: 0 }))[0]?.total ?? 0) : 0)
+      const rows: SearchRow[] = page_.rows
+      const total = page_.total
       const candidates = [...new Set([...phrases, ...terms])].sort((a, b) => b.length - a.length)
       const current = await namesFor(rows)
       return {
@@ -904,16 +950,19 @@ export function createCatalogService(deps: Pick<Core, 'db' | 'clock' | 'audit' |
         await createCatalogStore(trx).upsertSynonym(term.trim(), clean, now)
         await audit.record(trx, actor, { action: 'catalog.synonym.set', targetType: 'synonym', targetId: term.trim(), detail: { expansions: clean }, security: true })
       })
+      synonymCache = undefined
       return { term: term.trim(), expansions: clean, updatedAt: now }
     },
 
     /** Removes a colloquial term; false when there was none. */
     async deleteSynonym(actor: AuditActor, term: string): Promise<boolean> {
-      return write(async (trx) => {
+      const removed = await write(async (trx) => {
         const removed = await createCatalogStore(trx).deleteSynonym(term)
         if (removed) await audit.record(trx, actor, { action: 'catalog.synonym.deleted', targetType: 'synonym', targetId: term, security: true })
         return removed
       })
+      synonymCache = undefined
+      return removed
     },
   }
   return service
