@@ -23,7 +23,7 @@ export function createServices(core: Core) {
   const catalog = createCatalogService({ ...core, org })
   const licenses = createLicensesService({ ...core, org, identity })
   // Cases reads e-licenses standing in for materials (免提交) through the licenses service.
-  const cases = createCasesService({ ...core, catalog, org, identity, licenses })
+  const cases = createCasesService({ ...core, catalog, org, identity, licenses, ledger })
   // An approved case whose item produces a license issues it into the applicant's wallet (once per case).
   core.outbox.subscribe(casesEventTypes.approved, async (event) => {
     const data = event.data as ApplicationEventData

@@ -95,6 +95,15 @@ export function auditDigest(rec: AuditRecord): string {
   return sm3Hex(canonicalJson({ ...rec, at: rec.at.toISOString() }))
 }
 
+/**
+ * The ledger entry of a security record. Ledger entries are public, so they carry a digest of the
+ * audit row rather than who did what to whom: the row stays private and any later change to it no
+ * longer matches.
+ */
+export function auditLedgerEntry(rec: AuditRecord): { kind: string; payload: Record<string, unknown> } {
+  return { kind: 'audit', payload: { auditId: rec.id, at: rec.at.toISOString(), action: rec.action, outcome: rec.outcome, digest: auditDigest(rec) } }
+}
+
 interface AuditRow {
   id: string
   at: Date
@@ -136,14 +145,7 @@ export function createAudit(deps: { db: Db; clock: Clock }): Audit {
     const written = async (trx: Db) => {
       // What the transaction changed, for an Idempotency-Key marker committed with it (db/commit-hooks.ts).
       noteChange({ action: rec.action, targetType: rec.targetType, targetId: rec.targetId, outcome: rec.outcome })
-      if (entry.security && ledger) {
-        // Ledger entries are public, so they carry a digest of the audit row rather than who did
-        // what to whom: the row stays private and any later change to it no longer matches.
-        await ledger.append(trx, {
-          kind: 'audit',
-          payload: { auditId: rec.id, at: rec.at.toISOString(), action: rec.action, outcome: rec.outcome, digest: auditDigest(rec) },
-        })
-      }
+      if (entry.security && ledger) await ledger.append(trx, auditLedgerEntry(rec))
     }
     return { record: rec, insert, written, writesMore: !!entry.security && !!ledger }
   }

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const org = createOrgService(t.core)
   catalog = stubCatalog(org)
   identity = createIdentityService({ ...t.core, org })
-  cases = createCasesService({ ...t.core, catalog, org, identity })
+  cases = createCasesService({ ...t.core, catalog, org, identity, ledger })
   w = await buildWorld(org, catalog.publish)
   citizen = await newCitizen(identity, seed++)
 })
@@ -272,6 +272,49 @@ describe('optimistic concurrency', () => {
     expect(lost.reason).toMatchObject({ type: 'cases/stale-version', status: 409 })
     const now = await cases.getApplication(w.staff.clerk, s.id)
     expect(now.timeline.filter((e) => e.action === 'accept')).toHaveLength(1)
+  })
+
+  it('writes nothing for the losing change of a race: no entry, audit record, event or notice; 409 names the current version', async () => {
+    const a = await accepted()
+    const r1 = await cases.review(w.staff.reviewer, a.id, { version: a.version, outcome: 'pass' })
+    const s = await cases.review(w.staff.head, a.id, { version: r1.version, outcome: 'pass' })
+    const leader = w.staff.leader
+    // Both read version n; the first to write wins, the other's one statement fails as a whole.
+    const results = await Promise.allSettled([
+      cases.approve(leader, s.id, { version: s.version, opinion: '同意' }),
+      cases.deny({ ...leader, accountId: 'acc_leader2', name: '第二领导' }, s.id, { version: s.version, reason: '不符合条件' }),
+    ])
+    const won = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<ApplicationDetail>
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect(won).toBeDefined()
+    expect(lost?.reason).toMatchObject({ type: 'cases/stale-version', status: 409, extensions: { currentVersion: s.version + 1 } })
+    const decided = won.value.status
+    const count = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(t.core.db)).rows[0]!.n
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from cases.transition where application_id = ${s.id} and action in ('approve', 'deny')`)).toBe(1)
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from platform.audit_log where target_id = ${s.id} and action in ('cases.application.approved', 'cases.application.denied')`)).toBe(1)
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from cases.notification where application_id = ${s.id} and kind in ('approved', 'denied')`)).toBe(1)
+    expect(await count(sql<{ n: number }>`select count(*)::int as n from platform.outbox where type in ('cases.application.approved', 'cases.application.denied') and data->>'applicationId' = ${s.id}`)).toBe(1)
+    expect(await ledgerActions(s.id)).toEqual([`cases.application.${decided}`])
+    const now = await cases.getApplication(w.staff.clerk, s.id)
+    expect(now).toMatchObject({ status: decided, version: s.version + 1 })
+  })
+
+  it('notices a change another process made since this one wrote the case (409, nothing written)', async () => {
+    const other = createCasesService({ ...t.core, catalog, org: createOrgService(t.core), identity })
+    // Judged on the case as it is now: 409 for the stale version, not 422 for approving a submitted case.
+    const s = await submitted()
+    await other.accept(w.staff.clerk, s.id, { version: s.version })
+    expect(await failure(cases.approve(w.staff.leader, s.id, { version: s.version }))).toEqual({ type: 'cases/stale-version', status: 409 })
+    // An action that looked valid on what this process wrote last.
+    const s2 = await submitted()
+    await other.accept(w.staff.clerk, s2.id, { version: s2.version })
+    const err = await cases.accept(w.staff.clerk, s2.id, { version: s2.version }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ type: 'cases/stale-version', status: 409, extensions: { currentVersion: s2.version + 1 } })
+    const now = await cases.getApplication(w.staff.clerk, s2.id)
+    expect(now.timeline.filter((e) => e.action === 'accept')).toHaveLength(1)
+    // And carries on from the version it now knows.
+    const r1 = await cases.review(w.staff.reviewer, s2.id, { version: now.version, outcome: 'pass' })
+    expect(r1).toMatchObject({ status: 'under_review', version: now.version + 1 })
   })
 
   it('answers 409 for a stale version before judging the action', async () => {

@@ -1,6 +1,8 @@
 import path from 'node:path'
+import type { RawBuilder } from 'kysely'
+import { oneStatement } from '../../db/commit-hooks.js'
 import type { Db } from '../../db/database.js'
-import { systemActor, type AuditActor } from '../../platform/audit.js'
+import { auditLedgerEntry, systemActor, type AuditActor } from '../../platform/audit.js'
 import { chinaDate } from '../../platform/calendar.js'
 import type { Core } from '../../platform/core.js'
 import { AppError } from '../../platform/errors.js'
@@ -10,6 +12,7 @@ import type { NewEvent } from '../../platform/outbox.js'
 import { divisionPrefix, type Principal, type Role } from '../../platform/roles.js'
 import { validateFormData, type CatalogService, type ServiceItemVersion } from '../catalog/index.js'
 import { maskIdNumber, maskPhone, type IdentityService } from '../identity/index.js'
+import type { LedgerService } from '../ledger/index.js'
 import type { OrgService } from '../org/index.js'
 import { deadlineOf, lightAt, limitDaysFor, pausedWorkingDays, progressOf, type ClockState, type Light } from './deadline.js'
 import {
@@ -35,6 +38,7 @@ import { createLicenseMaterials, licenseMaterialView, type LicensesPort } from '
 import { actions, awaitedRole, awaitedStep, isPlan, plan, type Action, type Plan, type Position, type Status } from './state.js'
 import {
   createCasesStore,
+  isStaleTransition,
   untouchedCase,
   type ApplicationRow,
   type ApplicationTable,
@@ -75,6 +79,11 @@ export interface CasesDeps extends Pick<Core, 'db' | 'clock' | 'calendar' | 'aud
   licenses?: LicensesPort
   /** Where uploads go; defaults to DATA_DIR/files. */
   storage?: FileStorage
+  /**
+   * The ledger, for decisions to put their entry in the statement of the change itself
+   * (appendWith); without it they go through the audit log's ledger in a transaction.
+   */
+  ledger?: Pick<LedgerService, 'appendWith' | 'append'>
 }
 
 /** Roles that work on cases; each sees the cases of its division (and department). */
@@ -164,12 +173,24 @@ export type CasesService = ReturnType<typeof createCasesService>
  * Applications (办件): drafts, submission with a readable number, the state machine with role and
  * division checks and optimistic versions, working-day deadlines with 补正 pauses and traffic
  * lights, material files, and the applicant's inbox. Every change commits with its timeline
- * entry, audit record, outbox event and notice in one transaction.
+ * entry, audit record, outbox event and notice atomically (one statement, or one transaction).
  */
 export function createCasesService(deps: CasesDeps) {
-  const { db, clock, calendar, audit, outbox, catalog, org, identity, logger } = deps
+  const { db, clock, calendar, audit, outbox, catalog, org, identity, logger, ledger } = deps
   const store = createCasesStore(db)
   const storage = deps.storage ?? createDiskStorage(path.join(deps.config.DATA_DIR, 'files'))
+  /**
+   * Cases as this process last wrote them (committed), by id, so that the next transition of a
+   * case at that version needs no read before its one statement: every change to a case's row
+   * moves its version, except the deadline light (`setLight`), which no transition reads. A row
+   * another process changed since fails the statement's version check and is read again.
+   */
+  const lastWritten = new Map<string, ApplicationRow>()
+  function remember(r: ApplicationRow): void {
+    lastWritten.delete(r.id)
+    if (lastWritten.size >= 2000) lastWritten.delete(lastWritten.keys().next().value!)
+    lastWritten.set(r.id, r)
+  }
   /** Department kinds seen so far: a department's kind does not change in practice. */
   const serviceCentres = new Map<string, boolean>()
 
@@ -449,22 +470,28 @@ export function createCasesService(deps: CasesDeps) {
 
   /**
    * Runs `action` on a case: visibility (404), version (409), the machine (422), the performer
-   * (403), then the change with its timeline entry, audit record, event and notice.
+   * (403), then the change with its timeline entry, audit record, event and notice, in one
+   * statement applied only if the case is still at the version checked (a race answers 409).
    */
   async function transition(by: Principal, id: string, action: Action, input: TransitionInput, meta: RequestMeta, reachIn?: ScopeClause[]): Promise<Outcome> {
     // Everything read from other modules is read before the transaction (see visibleIn).
     const reach = reachIn ?? (await reachOf(by))
+    // The case as it is now, read without a lock (or as this process last wrote it, at the version
+    // the caller names): the change is applied only if the case is still at that version
+    // (optimistic), so nothing is held between statements.
+    const cached = lastWritten.get(id)
+    const pre = cached?.version === input.version ? cached : await store.getApplication(id)
     let itemVersion: ServiceItemVersion | null = null
     let numbered: { day: string; number: string } | null = null
+    const materialsChecked = (action === 'submit' || action === 'supplement') && !!pre?.materials.some((m) => m.requirement === 'required')
     if (action === 'submit' || action === 'supplement') {
-      const pre = await store.getApplication(id)
       if (pre) itemVersion = await versionById(pre.item_version_id)
       if (action === 'submit' && pre && itemVersion) numbered = await numberAhead(by, pre, itemVersion, input, meta)
     }
-    const run = async (trx: Db): Promise<Outcome> => {
-      const s = createCasesStore(trx)
-      const locked = await s.getApplicationForTransition(id)
-      const { row, roles, own } = visibleIn(by, reach, locked?.row)
+    /** Checks `row` and builds the change, its timeline entry, notice, audit record and events. */
+    const prepare = async (handle: Db, row0: ApplicationRow | undefined) => {
+      const s = createCasesStore(handle)
+      const { row, roles, own } = visibleIn(by, reach, row0)
       if (row.version !== input.version) throw new StaleCaseError(row.version)
       const p = plan(toPosition(row), action, row.review_steps)
       if (!isPlan(p)) throw new InvalidTransitionError(row.status, action)
@@ -504,7 +531,7 @@ export function createCasesService(deps: CasesDeps) {
           if (!version) throw new UnknownItemError()
           const issues = formIssues(version, row.form_data, meta.locale)
           if (issues.length) throw new InvalidFormError(issues)
-          const missing = await missingMaterials(trx, row)
+          const missing = await missingMaterials(handle, row)
           if (missing.length) throw new MissingMaterialsError(missing)
           changes.submitted_at = now
           if (!row.number) {
@@ -543,7 +570,7 @@ export function createCasesService(deps: CasesDeps) {
           if (!version) throw new UnknownItemError()
           const issues = formIssues(version, formData, meta.locale)
           if (issues.length) throw new InvalidFormError(issues)
-          const missing = await missingMaterials(trx, row)
+          const missing = await missingMaterials(handle, row)
           if (missing.length) throw new MissingMaterialsError(missing)
           if (input.formData) changes.form_data = input.formData
           if (row.supplement) changes.supplement = { ...row.supplement, respondedAt: now.toISOString(), note: input.note ?? null }
@@ -570,8 +597,8 @@ export function createCasesService(deps: CasesDeps) {
       }
 
       const actorRole = p.performer.kind === 'applicant' ? (by.kind === 'legal' ? 'enterprise_agent' : 'citizen') : (p.performer.roles.find((r) => roles.has(r)) ?? null)
-      // Few round trips while the case row is locked: the change, its timeline entry and the
-      // notice in one statement, both events in another, the audit record (and ledger) last.
+      // One statement: the change, its timeline entry, the notice, the events, the audit record and
+      // a decision's ledger entry (see below for when that takes a transaction).
       const number = changes.number ?? row.number
       const toStatus = p.to.status
       // A case of a group (一件事) is announced by the group (groups.ts), once, not per department
@@ -589,8 +616,10 @@ export function createCasesService(deps: CasesDeps) {
         targetId: row.id,
         divisionCode: row.division_code,
         detail: { number, from: row.status, to: toStatus, step: p.step, role: actorRole, ...detail },
-        security: ledgered.has(action),
+        // With the ledger at hand, the entry goes in the change's statement (below), not through the audit log.
+        security: ledgered.has(action) && !ledger,
       })
+      const ledgerEntry = ledgered.has(action) && ledger ? auditLedgerEntry(audited.record) : null
       const evented = outbox.prepareAll(events)
       const entry: TransitionRow = {
         id: newId('ctr'),
@@ -607,15 +636,61 @@ export function createCasesService(deps: CasesDeps) {
         detail,
         at: now,
       }
-      const updated = await s.applyTransition(row.id, row.version, changes, entry, notification, evented.insert ? [evented.insert, audited.insert] : [audited.insert])
-      if (!updated) throw new StaleCaseError(row.version + 1)
-      // Last: a decision's ledger entry holds the ledger head's lock until commit, so it is the
-      // final statement before COMMIT (every other decision waits on that lock).
-      await audited.written(trx)
-      // The new entry is the latest: its time and (time-ordered) id sort last.
-      return { row: updated, parts: { ...locked!.parts, transitions: [...locked!.parts.transitions, entry] } }
+      const also = evented.insert ? [evented.insert, audited.insert] : [audited.insert]
+      /** The change with everything that goes with it, in one statement on `ex`. */
+      const write = async (ex: Db, ledgerCtes: RawBuilder<unknown> | null = null): Promise<Outcome> => {
+        const done = await createCasesStore(ex).applyTransition(row.id, row.version, changes, entry, notification, also, ledgerCtes)
+        // Without the ledger at hand, a decision's entry goes through the audit log here, last: it
+        // holds the ledger head's lock until commit (every other decision waits on that lock).
+        await audited.written(ex)
+        // The new entry is the latest: its time and (time-ordered) id sort last.
+        return { row: done.row, parts: { ...done.parts, transitions: [...done.parts.transitions, entry] } }
+      }
+      return { row, write, writesMore: audited.writesMore, ledgerEntry }
     }
-    return withEvents(run)
+    let outcome: Outcome
+    try {
+      if (materialsChecked) {
+        // Whether the required materials are there depends on files and licenses, which change
+        // without the case's version: they are checked with the case locked (uploads and removals lock it too).
+        outcome = await db.transaction().execute(async (trx) => {
+          const { write, ledgerEntry } = await prepare(trx, await createCasesStore(trx).getApplicationForUpdate(id))
+          const done = await write(trx)
+          if (ledgerEntry) await ledger!.append(trx, ledgerEntry)
+          return done
+        })
+      } else {
+        let prepared: Awaited<ReturnType<typeof prepare>>
+        try {
+          prepared = await prepare(db, pre)
+        } catch (err) {
+          // A remembered row is the case as it is unless another process changed it since: a
+          // refusal is judged on the row as it is now (409 before 422, as a read would answer).
+          if (pre !== cached || !(err instanceof AppError)) throw err
+          lastWritten.delete(id)
+          prepared = await prepare(db, await store.getApplication(id))
+        }
+        const { write, writesMore, ledgerEntry } = prepared
+        // One statement: no BEGIN/COMMIT round trips unless more must commit with it; a decision's
+        // ledger entry rides in it too (the ledger's head is locked for that statement only).
+        outcome = await (ledgerEntry
+          ? ledger!.appendWith(ledgerEntry, write)
+          : writesMore
+            ? db.transaction().execute((trx) => write(trx))
+            : oneStatement(db, (ex) => write(ex)))
+      }
+    } catch (err) {
+      // Someone changed the case since it was read: nothing was written; say which version is current.
+      if (isStaleTransition(err)) {
+        lastWritten.delete(id)
+        const now = await store.getApplication(id)
+        throw now ? new StaleCaseError(now.version) : new CaseNotFoundError()
+      }
+      throw err
+    }
+    remember(outcome.row)
+    outbox.nudge()
+    return outcome
   }
 
   async function detailOf(by: Principal, r: ApplicationRow, own: boolean, roles: Set<Role>, reveal: boolean, known?: DetailParts): Promise<ApplicationDetail> {
@@ -731,7 +806,7 @@ export function createCasesService(deps: CasesDeps) {
         divisionCode: g.divisionCode,
         detail: { itemCode: version.code, itemVersionId: version.id },
       })
-      const row = await withEvents(async (trx) => {
+      const write = async (trx: Db) => {
         const r = await createCasesStore(trx).insertApplication({
           id,
           number: null,
@@ -760,7 +835,11 @@ export function createCasesService(deps: CasesDeps) {
         }, [audited.insert])
         await audited.written(trx)
         return r
-      })
+      }
+      // One statement: no BEGIN/COMMIT round trips unless more must commit with it.
+      // (A draft emits no event: nothing for the outbox to deliver.)
+      const row = await (audited.writesMore ? db.transaction().execute(write) : oneStatement(db, write))
+      remember(row)
       // A new case has no files, timeline or licenses yet: nothing more to read.
       return detailOf(by, row, true, new Set(), false, { files: [], transitions: [], licenses: [] })
     },
@@ -785,6 +864,7 @@ export function createCasesService(deps: CasesDeps) {
         })
         return updated
       })
+      remember(row)
       return detailOf(by, row, true, new Set(), false)
     },
 

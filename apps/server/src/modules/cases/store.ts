@@ -175,6 +175,10 @@ function encode<T extends Record<string, unknown>>(values: T): T {
   return out as T
 }
 
+/** The error `applyTransition` fails with when the case is no longer at the expected version. */
+export const isStaleTransition = (err: unknown): boolean =>
+  !!err && typeof err === 'object' && (err as { code?: string }).code === '23502' && (err as { column?: string }).column === 'application_id' && (err as { table?: string }).table === 'transition'
+
 type AppEb = ExpressionBuilder<CasesTables, 'cases.application'>
 
 /** Escapes LIKE wildcards so user text matches literally. */
@@ -240,9 +244,12 @@ export function createCasesStore(handle: Db) {
     },
 
     /**
-     * A transition's writes to this schema in one statement: the change (if the version is still
-     * `expected`), its timeline entry and the applicant's notice. Returns the new row, or
-     * undefined when stale (the caller then rolls the transaction back, entries included).
+     * A transition's writes in one statement (one round trip, no BEGIN/COMMIT needed for it): the
+     * change, applied only if the case is still at `expected` (optimistic: the caller checked that
+     * version), its timeline entry, the applicant's notice and `also`. The entry takes its case id
+     * from the update, so a stale version (no row updated) fails the whole statement with
+     * `isStaleTransition` and nothing is written. Returns the new row and the case's other rows as
+     * the statement's snapshot saw them (the timeline before this entry), for the answer.
      */
     async applyTransition(
       id: string,
@@ -252,18 +259,20 @@ export function createCasesStore(handle: Db) {
       notice: NotificationRow | null,
       /** More inserts to run in the same statement (the platform's audit record and events). */
       also: RawBuilder<unknown>[] = [],
-    ): Promise<ApplicationRow | undefined> {
+      /** Named CTEs to run in it too (the ledger's entry, see LedgerService.appendWith). */
+      ctes: RawBuilder<unknown> | null = null,
+    ): Promise<{ row: ApplicationRow; parts: DetailParts }> {
       const sets = Object.entries(encode(changes as Record<string, unknown>))
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => sql`${sql.ref(k)} = ${v}`)
       sets.push(sql`version = ${expected + 1}`)
       const e = entry
-      const r = await sql<ApplicationRow>`
+      const r = await sql<ApplicationRow & { parts_files: FileRow[]; parts_transitions: TransitionRow[]; parts_licenses: LicenseMaterialRow[] }>`
         with upd as (
           update cases.application set ${sql.join(sets)} where id = ${id} and version = ${expected} returning *
         ), entry as (
           insert into cases.transition (id, application_id, action, from_status, to_status, review_step, step_name, actor_id, actor_name, actor_role, opinion, detail, at)
-          values (${e.id}, ${e.application_id}, ${e.action}, ${e.from_status}, ${e.to_status}, ${e.review_step}, ${e.step_name}, ${e.actor_id},
+          values (${e.id}, (select upd.id from upd), ${e.action}, ${e.from_status}, ${e.to_status}, ${e.review_step}, ${e.step_name}, ${e.actor_id},
             ${e.actor_name}, ${e.actor_role}, ${e.opinion}, ${jsonb(e.detail)}, ${e.at})
         )${
           notice
@@ -275,9 +284,14 @@ export function createCasesStore(handle: Db) {
         }${sql.join(
           also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`),
           sql``,
-        )}
-        select * from upd`.execute(db)
-      return r.rows[0]
+        )}${ctes ? sql`, ${ctes}` : sql``}
+        select upd.*,
+          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = ${id} and f.removed_at is null), '[]') as parts_files,
+          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = ${id}), '[]') as parts_transitions,
+          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = ${id}), '[]') as parts_licenses
+        from upd`.execute(db)
+      const { parts_files: files, parts_transitions: transitions, parts_licenses: licenses, ...row } = r.rows[0]!
+      return { row: row as ApplicationRow, parts: { files, transitions, licenses } }
     },
 
     /** The next number of a division's day, race-free: the upsert takes the counter row's lock. */
@@ -369,23 +383,6 @@ export function createCasesStore(handle: Db) {
 
     async insertTransition(row: TransitionRow): Promise<void> {
       await db.insertInto('cases.transition').values({ ...row, detail: jsonb(row.detail) }).execute()
-    },
-
-    /**
-     * `getApplicationForUpdate` with the case's `detailParts` in the same statement (the lock
-     * covers the application row only), so a transition answers without reading again after it.
-     */
-    async getApplicationForTransition(id: string): Promise<{ row: ApplicationRow; parts: DetailParts } | undefined> {
-      const r = await sql<ApplicationRow & { parts_files: FileRow[]; parts_transitions: TransitionRow[]; parts_licenses: LicenseMaterialRow[] }>`
-        select a.*,
-          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = a.id and f.removed_at is null), '[]') as parts_files,
-          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = a.id), '[]') as parts_transitions,
-          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = a.id), '[]') as parts_licenses
-        from cases.application a where a.id = ${id} for update of a`.execute(db)
-      const found = r.rows[0]
-      if (!found) return undefined
-      const { parts_files: files, parts_transitions: transitions, parts_licenses: licenses, ...row } = found
-      return { row: row as ApplicationRow, parts: { files, transitions, licenses } }
     },
 
     /**

@@ -121,6 +121,45 @@ describe('appending', () => {
     expect((await verifyLedger(db)).ok).toBe(true)
   })
 
+  it('appends in the statement of the caller (appendWith): gap-free with other appenders, over checkpoints, nothing on failure', async () => {
+    const before = Number((await sql<{ seq: number }>`select seq from ledger.head`.execute(db)).rows[0]!.seq)
+    const other = createLedgerService(t.core, { checkpointEvery: 8 })
+    /** A caller's statement: its own CTE (a row of its own) with the ledger's after it. */
+    const withRow = (tag: string, opts: { fail?: boolean } = {}) => (ex: Db, ctes: Parameters<Parameters<LedgerService['appendWith']>[1]>[1]) =>
+      sql`with mine as (select ${tag}::text as tag where ${!opts.fail})${ctes ? sql`, ${ctes}` : sql``}
+        select (select tag from mine)::int as n`.execute(ex).then((r) => r.rows[0])
+    const results = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        // Another process's appender moves the head under this one's feet every few entries.
+        if (i % 4 === 1) {
+          await db.transaction().execute((trx) => other.append(trx, { kind: 'test.other', payload: { i } }))
+        }
+        return ledger.appendWith({ kind: 'test.with', payload: { i } }, withRow(String(i)))
+      }),
+    )
+    expect(results.map((r) => Number((r as { n: number }).n))).toEqual(Array.from({ length: 12 }, (_, i) => i))
+    // One after another too: this process knows the head, another appender moves it, the statement fails and runs again.
+    // (Twice: an entry that completes a checkpoint goes the locked way and leaves the head unknown.)
+    for (const round of [0, 1]) {
+      await ledger.appendWith({ kind: 'test.with', payload: { step: 'a', round } }, withRow('100'))
+      await db.transaction().execute((trx) => other.append(trx, { kind: 'test.other', payload: { step: 'b', round } }))
+      expect(await ledger.appendWith({ kind: 'test.with', payload: { step: 'c', round } }, withRow('101'))).toEqual({ n: 101 })
+    }
+    // A statement that fails as a whole writes no entry; the next one carries on from the same head.
+    await expect(ledger.appendWith({ kind: 'test.with', payload: { doomed: true } }, withRow('not a number'))).rejects.toThrow()
+    await ledger.appendWith({ kind: 'test.with', payload: { last: true } }, withRow('99'))
+    const rows = (await sql<{ seq: number; kind: string; payload: Record<string, unknown> }>`select seq, kind, payload from ledger.entry where seq > ${before} order by seq`.execute(db)).rows
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 22 }, (_, i) => before + i + 1))
+    expect(rows.filter((r) => r.kind === 'test.other')).toHaveLength(5)
+    expect(rows.filter((r) => r.payload.doomed)).toHaveLength(0)
+    const head = (await sql<{ seq: number }>`select seq from ledger.head`.execute(db)).rows[0]!.seq
+    expect(Number(head)).toBe(before + 22)
+    // Checkpoints still come every 8 entries (those entries go the locked way).
+    const sizes = (await sql<{ tree_size: number }>`select tree_size from ledger.checkpoint where tree_size > ${before} order by tree_size`.execute(db)).rows.map((r) => Number(r.tree_size))
+    expect(sizes).toEqual(Array.from({ length: 22 }, (_, i) => before + i + 1).filter((n) => n % 8 === 0))
+    expect(await verifyLedger(db)).toMatchObject({ ok: true, firstBroken: null })
+  })
+
   it('opens its own transaction when handed the pool, and hashes what jsonb stores', async () => {
     const r = await ledger.append(db, { kind: 'test.pool', payload: { when: new Date('2026-01-01T00:00:00Z'), gone: undefined } as never })
     const { entry } = await ledger.getEntry(r.seq)

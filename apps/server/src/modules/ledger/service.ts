@@ -1,5 +1,7 @@
+import type { RawBuilder } from 'kysely'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.js'
+import { oneStatement } from '../../db/commit-hooks.js'
 import type { Db } from '../../db/database.js'
 import type { Audit, AuditActor, LedgerAppender } from '../../platform/audit.js'
 import type { Clock } from '../../platform/clock.js'
@@ -10,7 +12,7 @@ import { newId } from '../../platform/ids.js'
 import type { Outbox } from '../../platform/outbox.js'
 import { EmptyLedgerError, CheckpointNotFoundError, EntryNotFoundError, InvalidRangeError, SigningUnavailableError, type BrokenReason } from './errors.js'
 import { MerkleFrontier, auditPathRanges, foldPieces, leafHash, merkleRoot, piecesOf, verifyInclusion, type Subtree } from './merkle.js'
-import { createLedgerStore, type CheckpointWithKey, type EntryRow, type LedgerStore } from './store.js'
+import { createLedgerStore, isAppendConflict, type CheckpointWithKey, type EntryRow, type HeadRow, type LedgerStore } from './store.js'
 
 /** prev_hash of entry 1. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -300,6 +302,24 @@ export function createLedgerService(deps: LedgerDeps, opts: LedgerOptions = {}) 
     return { checkpointId: checkpoint.id, treeSize: checkpoint.treeSize, leafIndex, root: checkpoint.root, path: path.map((p) => p.toString('hex')) }
   }
 
+  /** The head as this process last moved it with `appendWith` (null: read it first). */
+  let knownHead: HeadRow | null = null
+  /** `appendWith` calls, one at a time in this process (they would only fail one another). */
+  let appendQueue: Promise<unknown> = Promise.resolve()
+
+  /** The entry after `head`, its hash, the head's new frontier and the subtrees it completes. */
+  function nextEntry(head: HeadRow, frontier: MerkleFrontier, input: { kind: string; payload: Record<string, unknown> }) {
+    if (typeof input.kind !== 'string' || !input.kind || input.kind.length > 100) throw new TypeError('ledger entry kind must be 1..100 characters')
+    const seq = head.seq + 1
+    const at = clock.now()
+    // Hash exactly what jsonb will hand back (toJSON applied, undefined members gone).
+    const payload = JSON.parse(JSON.stringify(input.payload ?? {})) as Record<string, unknown>
+    const hash = entryHash({ seq, kind: input.kind, payload, at: at.toISOString(), prevHash: head.hash })
+    const completed = frontier.push(leafHash(hash))
+    const nodes = completed.filter((n) => n.level >= NODE_MIN_LEVEL).map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }))
+    return { entry: { seq, kind: input.kind, payload, at, prev_hash: head.hash, hash } satisfies EntryRow, frontier, nodes }
+  }
+
   const service = {
     /**
      * Appends an entry inside the caller's transaction. The head row lock serialises concurrent
@@ -310,17 +330,53 @@ export function createLedgerService(deps: LedgerDeps, opts: LedgerOptions = {}) 
       if (typeof input.kind !== 'string' || !input.kind || input.kind.length > 100) throw new TypeError('ledger entry kind must be 1..100 characters')
       const store = createLedgerStore(trx)
       const head = await store.lockHead()
-      const frontier = await frontierOf(store, head)
-      const seq = head.seq + 1
-      const at = clock.now()
-      // Hash exactly what jsonb will hand back (toJSON applied, undefined members gone).
-      const payload = JSON.parse(JSON.stringify(input.payload ?? {})) as Record<string, unknown>
-      const hash = entryHash({ seq, kind: input.kind, payload, at: at.toISOString(), prevHash: head.hash })
-      const completed = frontier.push(leafHash(hash))
-      const nodes = completed.filter((n) => n.level >= NODE_MIN_LEVEL).map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }))
-      await store.appendEntry({ seq, kind: input.kind, payload, at, prev_hash: head.hash, hash }, frontier.toJSON(), nodes)
-      if (seq % every === 0) await signCheckpoint(trx, frontier)
-      return { seq, hash }
+      const { entry, frontier, nodes } = nextEntry(head, await frontierOf(store, head), input)
+      await store.appendEntry(entry, frontier.toJSON(), nodes)
+      if (entry.seq % every === 0) await signCheckpoint(trx, frontier)
+      return { seq: entry.seq, hash: entry.hash }
+    },
+
+    /**
+     * Appends an entry together with the caller's change in ONE statement of the caller's, so the
+     * head's row lock is held for that statement only, not for round trips until a COMMIT (every
+     * other appender waits on it). `write` runs the statement on `ex` with `ledgerCtes` spliced into
+     * its WITH list (after its own CTEs, comma first: `, ${ledgerCtes}`) and must fail as a whole
+     * when its own change does not apply. The entry follows the head as this process last moved it;
+     * when another appender moved it since, the statement fails, nothing is written, and it runs
+     * again on the head read anew. An entry that completes a checkpoint, or a third attempt, goes
+     * the locked way: `write(trx, null)` then `append` in one transaction.
+     */
+    async appendWith<T>(input: { kind: string; payload: Record<string, unknown> }, write: (ex: Db, ledgerCtes: RawBuilder<unknown> | null) => Promise<T>): Promise<T> {
+      const run = async (): Promise<T> => {
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const head = knownHead ?? (await createLedgerStore(db).readHead())
+          knownHead = null
+          if ((head.seq + 1) % every === 0) break
+          let frontier: MerkleFrontier
+          try {
+            frontier = MerkleFrontier.restore(head.seq, head.frontier)
+          } catch {
+            break // the locked way rebuilds it
+          }
+          const next = nextEntry(head, frontier, input)
+          const json = next.frontier.toJSON()
+          try {
+            const result = await oneStatement(db, (ex) => write(ex, createLedgerStore(ex).appendCtes(next.entry, head.seq, json, next.nodes)))
+            knownHead = { seq: next.entry.seq, hash: next.entry.hash, frontier: json }
+            return result
+          } catch (err) {
+            if (!isAppendConflict(err)) throw err
+          }
+        }
+        return db.transaction().execute(async (trx) => {
+          const result = await write(trx, null)
+          await service.append(trx, input)
+          return result
+        })
+      }
+      const done = appendQueue.then(run, run)
+      appendQueue = done.catch(() => undefined)
+      return done
     },
 
     /** Signs a checkpoint over every entry so far (or returns the one that already covers them); null when empty. */
