@@ -23,9 +23,23 @@ export function isIdNumber(s: string): boolean {
 const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
-/** GB 32100-2015 unified social credit code (public information of an organisation, not a person's). */
+/** GB 32100-2015 table 1 and 2: the registration authority and the kind of organisation it registers. */
+const CREDIT_PREFIXES = new Set(['11', '12', '13', '19', '21', '29', '31', '32', '33', '34', '35', '39', '41', '49', '51', '52', '53', '59', '61', '62', '69', '71', '72', '79', '81', '89', '91', '92', '93', 'A1', 'A9', 'N1', 'N2', 'N3', 'N4', 'N5', 'N9', 'Y1'])
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+
+/**
+ * GB 32100-2015 unified social credit code (public information of an organisation, not a person's).
+ * The whole structure is checked — authority and kind, a division code, the embedded GB 11714
+ * organisation code's own check character, then the code's — because an ID number passes the last
+ * check alone one time in 31, and such an ID number would go unreported as a leak.
+ */
 export function isCreditCode(s: string): boolean {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(s)) return false
+  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(s) || !CREDIT_PREFIXES.has(s.slice(0, 2)) || !/^\d{6}$/.test(s.slice(2, 8))) return false
+  const org = s.slice(8, 17)
+  if (!/^[0-9A-Z]{8}[0-9X]$/.test(org)) return false
+  const orgSum = ORG_WEIGHTS.reduce((acc, w, i) => acc + w * parseInt(org[i]!, 36), 0)
+  const c = 11 - (orgSum % 11)
+  if ((c === 10 ? 'X' : c === 11 ? '0' : String(c)) !== org[8]) return false
   const sum = CREDIT_WEIGHTS.reduce((acc, w, i) => acc + w * CREDIT_CHARS.indexOf(s[i]!), 0)
   return CREDIT_CHARS[(31 - (sum % 31)) % 31] === s[17]
 }
