@@ -91,6 +91,10 @@ describe('GeoReport v2 requests', () => {
 
     const byIds = valid('serviceRequests', (await get(`/open311/v2/requests.json?service_request_id=${id},RX000`)).json())
     expect(byIds.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([id])
+    // Only separators and blanks: no number asked for, none found (found by the 100k fuzz as a 500).
+    const blank = await get(`/open311/v2/requests.json?service_request_id=${encodeURIComponent('\r\n\t, ,')}`)
+    expect(blank.statusCode).toBe(200)
+    expect(valid('serviceRequests', blank.json())).toEqual([])
     const list = valid('serviceRequests', (await get('/open311/v2/requests.json?service_code=noise&status=open')).json())
     expect(list.map((r: { service_request_id: string }) => r.service_request_id)).toContain(id)
     expect(valid('serviceRequests', (await get('/open311/v2/requests.json?status=closed')).json()).map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(id)

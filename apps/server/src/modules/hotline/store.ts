@@ -357,7 +357,11 @@ export function createHotlineStore(db: Db) {
     /** Open311 listing: by ids, or by date window, category and open/closed. */
     async open311(f: { numbers?: string[]; categoryCode?: string; from: Date; to: Date; closed?: boolean; limit: number }): Promise<TicketRow[]> {
       let q = k.selectFrom('hotline.ticket').selectAll()
-      if (f.numbers) q = q.where('number', 'in', f.numbers)
+      if (f.numbers) {
+        // `in ()` is not SQL: no number asked for, no request found.
+        if (!f.numbers.length) return []
+        q = q.where('number', 'in', f.numbers)
+      }
       else q = q.where('created_at', '>=', f.from).where('created_at', '<=', f.to)
       if (f.categoryCode) q = q.where('category_code', '=', f.categoryCode)
       if (f.closed !== undefined) q = f.closed ? q.where('status', 'in', ['closed', 'merged']) : q.where('status', 'not in', ['closed', 'merged'])
