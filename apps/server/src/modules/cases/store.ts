@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
+import { isNotNullViolation } from '../../db/pg-errors.js'
 import type { Role } from '../../platform/roles.js'
 import type { HandlingClass, Light } from './deadline.js'
 import type { LicenseMaterialRow } from './license-materials.js'
@@ -176,8 +177,16 @@ function encode<T extends Record<string, unknown>>(values: T): T {
 }
 
 /** The error `applyTransition` fails with when the case is no longer at the expected version. */
-export const isStaleTransition = (err: unknown): boolean =>
-  !!err && typeof err === 'object' && (err as { code?: string }).code === '23502' && (err as { column?: string }).column === 'application_id' && (err as { table?: string }).table === 'transition'
+/**
+ * A case's files (not removed), timeline and licences standing in for materials as three JSON
+ * columns (`prefix`files, `prefix`transitions, `prefix`licenses), for a select list.
+ */
+const detailPartsSql = (applicationId: string, prefix = '') => sql`
+  coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = ${applicationId} and f.removed_at is null), '[]') as ${sql.ref(`${prefix}files`)},
+  coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = ${applicationId}), '[]') as ${sql.ref(`${prefix}transitions`)},
+  coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = ${applicationId}), '[]') as ${sql.ref(`${prefix}licenses`)}`
+
+export const isStaleTransition = (err: unknown): boolean => isNotNullViolation(err, 'transition', 'application_id')
 
 type AppEb = ExpressionBuilder<CasesTables, 'cases.application'>
 
@@ -285,11 +294,7 @@ export function createCasesStore(handle: Db) {
           also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`),
           sql``,
         )}${ctes ? sql`, ${ctes}` : sql``}
-        select upd.*,
-          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = ${id} and f.removed_at is null), '[]') as parts_files,
-          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = ${id}), '[]') as parts_transitions,
-          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = ${id}), '[]') as parts_licenses
-        from upd`.execute(db)
+        select upd.*, ${detailPartsSql(id, 'parts_')} from upd`.execute(db)
       const { parts_files: files, parts_transitions: transitions, parts_licenses: licenses, ...row } = r.rows[0]!
       return { row: row as ApplicationRow, parts: { files, transitions, licenses } }
     },
@@ -392,10 +397,7 @@ export function createCasesStore(handle: Db) {
      */
     async detailParts(applicationId: string): Promise<DetailParts> {
       const r = await sql<DetailParts>`
-        select
-          coalesce((select json_agg(f order by f.created_at, f.id) from cases.file f where f.application_id = ${applicationId} and f.removed_at is null), '[]') as files,
-          coalesce((select json_agg(t order by t.at, t.id) from cases.transition t where t.application_id = ${applicationId}), '[]') as transitions,
-          coalesce((select json_agg(l order by l.material_code) from cases.license_material l where l.application_id = ${applicationId}), '[]') as licenses`.execute(db)
+        select ${detailPartsSql(applicationId)}`.execute(db)
       return r.rows[0]!
     },
 

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/pg-errors.js'
 import type { AuditActor } from '../../platform/audit.js'
 import type { Core } from '../../platform/core.js'
 import { AppError } from '../../platform/errors.js'
@@ -85,10 +86,6 @@ export type GuideChanges = Partial<GuideInput> & { revision: number }
 export interface ImportEntry {
   code: string
   guide: GuideInput
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
 }
 
 /** Ranking weight of a synonym's expansions by position: the first is what the term most likely means. */

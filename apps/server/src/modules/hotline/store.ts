@@ -1,5 +1,6 @@
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
+import { isNotNullViolation } from '../../db/pg-errors.js'
 import type { Light } from '../cases/index.js'
 import type { Channel, CloseKind, Satisfaction, TicketStatus, TicketType } from './state.js'
 
@@ -234,9 +235,13 @@ function insertSql(table: string, row: Record<string, unknown>): RawBuilder<unkn
 /** Further data-modifying CTEs (the platform's audit record and events) after the statement's own. */
 const alsoSql = (also: RawBuilder<unknown>[]) => sql.join(also.map((a, i) => sql`, ${sql.ref(`also${i}`)} as (${a})`), sql``)
 
+/** A ticket's photos and timeline as two JSON columns (`prefix`photos, `prefix`timeline), for a select list. */
+const detailPartsSql = (ticketId: string, prefix = '') => sql`
+  coalesce((select json_agg(p order by p.uploaded_at, p.id) from hotline.photo p where p.ticket_id = ${ticketId}), '[]') as ${sql.ref(`${prefix}photos`)},
+  coalesce((select json_agg(tl order by tl.at, tl.id) from hotline.timeline tl where tl.ticket_id = ${ticketId}), '[]') as ${sql.ref(`${prefix}timeline`)}`
+
 /** The error `applyChange` fails with when the ticket is no longer at the expected version. */
-export const isStaleChange = (err: unknown): boolean =>
-  !!err && typeof err === 'object' && (err as { code?: string }).code === '23502' && (err as { column?: string }).column === 'ticket_id' && (err as { table?: string }).table === 'timeline'
+export const isStaleChange = (err: unknown): boolean => isNotNullViolation(err, 'timeline', 'ticket_id')
 
 export function createHotlineStore(db: Db) {
   const k = scoped<Tables>(db)
@@ -283,19 +288,14 @@ export function createHotlineStore(db: Db) {
       const r = await sql<TicketRow & { detail_photos: PhotoTable[]; detail_timeline: TimelineTable[] }>`
         with upd as (update hotline.ticket set ${sql.join(sets)} where id = ${id} and version = ${expected} returning *),
         e as (${insertSql('hotline.timeline', { ...entry, ticket_id: sql`(select upd.id from upd)` })})${alsoSql(also)}
-        select upd.*,
-          coalesce((select json_agg(p order by p.uploaded_at, p.id) from hotline.photo p where p.ticket_id = ${id}), '[]') as detail_photos,
-          coalesce((select json_agg(x order by x.at, x.id) from hotline.timeline x where x.ticket_id = ${id}), '[]') as detail_timeline
-        from upd`.execute(db)
+        select upd.*, ${detailPartsSql(id, 'detail_')} from upd`.execute(db)
       const { detail_photos: photos, detail_timeline: timelineBefore, ...row } = r.rows[0]!
       return { row: row as TicketRow, photos, timelineBefore }
     },
     /** What a ticket's detail shows besides the row, in one round trip (JSON timestamps arrive as strings). */
     async detailParts(ticketId: string): Promise<{ photos: PhotoTable[]; timeline: TimelineTable[] }> {
       const r = await sql<{ photos: PhotoTable[]; timeline: TimelineTable[] }>`
-        select
-          coalesce((select json_agg(p order by p.uploaded_at, p.id) from hotline.photo p where p.ticket_id = ${ticketId}), '[]') as photos,
-          coalesce((select json_agg(e order by e.at, e.id) from hotline.timeline e where e.ticket_id = ${ticketId}), '[]') as timeline`.execute(db)
+        select ${detailPartsSql(ticketId)}`.execute(db)
       return r.rows[0]!
     },
 

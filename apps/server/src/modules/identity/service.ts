@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/pg-errors.js'
 import type { OrgService } from '../org/index.js'
 import { systemActor, type AuditActor, type AuditRecord } from '../../platform/audit.js'
 import type { Core } from '../../platform/core.js'
@@ -36,7 +37,7 @@ import { hashPassword, isAcceptablePassword, verifyAgainstDummy, verifyPassword 
 import { createSessionCache, SESSION_CACHE_MS } from './session-cache.js'
 import { afterFailure, lockRemainingSeconds, SESSION_TOUCH_SECONDS, sessionPolicy, type ThrottleState } from './sessions.js'
 import { createDevSmsSender, newSmsCode, sameDigest, smsPolicy, type SmsSender } from './sms.js'
-import { createIdentityStore, isUniqueViolation, type AccountRow, type GrantRow, type ThrottleRow } from './store.js'
+import { createIdentityStore, type AccountRow, type GrantRow, type ThrottleRow } from './store.js'
 import { checkCreditCode, checkIdNumber, isMobile, maskIdNumber, maskPhone, normalizePhone } from './validators.js'
 
 /** What identity needs from the org module. */

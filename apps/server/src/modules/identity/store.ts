@@ -112,11 +112,6 @@ export interface LoginKeys {
   phone: string | null
 }
 
-/** PostgreSQL's unique_violation, so the service can turn a race into a 409. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505'
-}
-
 /** The module's SQL, on the shared handle or inside a transaction. */
 export function createIdentityStore(handle: Db) {
   const db: Kysely<IdentityTables> = scoped<IdentityTables>(handle)

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { scoped, type Db } from '../../db/database.js'
+import { isNotNullViolation } from '../../db/pg-errors.js'
 
 /** Tables of schema `ledger` (see migration 0005_ledger). */
 export interface LedgerTables {
@@ -54,10 +55,32 @@ export interface NodeRow {
 }
 
 /** The error a statement with `appendCtes` fails with when the head was no longer where it was read. */
-export const isAppendConflict = (err: unknown): boolean =>
-  !!err && typeof err === 'object' && (err as { code?: string }).code === '23502' && (err as { column?: string }).column === 'seq' && (err as { table?: string }).table === 'entry'
+export const isAppendConflict = (err: unknown): boolean => isNotNullViolation(err, 'entry', 'seq')
 
 const entryColumns = ['seq', 'kind', 'payload', 'at', 'prev_hash', 'hash'] as const
+
+/**
+ * An entry, the subtree hashes it completed and the head's move as data-modifying CTEs (named
+ * ledger_head, ledger_entry, ledger_nodes), for `appendEntry` or a statement of the caller's: the head moves only if it is still at `prevSeq` and the entry
+ * takes its seq from that move, so a head that moved meanwhile fails the whole statement with
+ * `isAppendConflict` and nothing is written.
+ */
+function appendCtes(e: EntryRow, prevSeq: number, frontier: string[], nodes: NodeRow[] = []): RawBuilder<unknown> {
+  return sql`ledger_head as (
+      update ledger.head set seq = ${e.seq}, hash = ${e.hash}, frontier = ${JSON.stringify(frontier)}::jsonb
+      where id = 1 and seq = ${prevSeq} and hash = ${e.prev_hash} returning seq
+    ), ledger_entry as (
+      insert into ledger.entry (seq, kind, payload, at, prev_hash, hash)
+      values ((select ledger_head.seq from ledger_head), ${e.kind}, ${JSON.stringify(e.payload)}::jsonb, ${e.at}, ${e.prev_hash}, ${e.hash})
+    )${
+      nodes.length
+        ? sql`, ledger_nodes as (
+      insert into ledger.node (level, idx, hash) values ${sql.join(nodes.map((n) => sql`(${n.level}, ${n.idx}, ${n.hash})`))}
+      on conflict (level, idx) do nothing
+    )`
+        : sql``
+    }`
+}
 
 /** The ledger's SQL; every method runs on the handle it was built with (a transaction or the pool). */
 export function createLedgerStore(handle: Db) {
@@ -81,48 +104,14 @@ export function createLedgerStore(handle: Db) {
 
     /**
      * Inserts the entry, the subtree hashes it completed and moves the head in one statement (one
-     * round trip while every other appender waits on the head's lock).
+     * round trip while every other appender waits on the head's lock): `appendCtes` from the head
+     * the caller locked.
      */
     async appendEntry(e: EntryRow, frontier: string[], nodes: NodeRow[] = []): Promise<void> {
-      await sql`
-        with inserted as (
-          insert into ledger.entry (seq, kind, payload, at, prev_hash, hash)
-          values (${e.seq}, ${e.kind}, ${JSON.stringify(e.payload)}::jsonb, ${e.at}, ${e.prev_hash}, ${e.hash})
-          returning seq
-        )${
-          nodes.length
-            ? sql`, nodes as (
-          insert into ledger.node (level, idx, hash) values ${sql.join(nodes.map((n) => sql`(${n.level}, ${n.idx}, ${n.hash})`))}
-          on conflict (level, idx) do nothing
-        )`
-            : sql``
-        }
-        update ledger.head set seq = ${e.seq}, hash = ${e.hash}, frontier = ${JSON.stringify(frontier)}::jsonb
-        where id = 1 and exists (select 1 from inserted)`.execute(handle)
+      await sql`with ${appendCtes(e, e.seq - 1, frontier, nodes)} select 1`.execute(handle)
     },
 
-    /**
-     * `appendEntry` as data-modifying CTEs for a statement of the caller's (named ledger_head,
-     * ledger_entry, ledger_nodes): the head moves only if it is still at `prevSeq` and the entry
-     * takes its seq from that move, so a head that moved meanwhile fails the whole statement with
-     * `isAppendConflict` and nothing is written.
-     */
-    appendCtes(e: EntryRow, prevSeq: number, frontier: string[], nodes: NodeRow[] = []): RawBuilder<unknown> {
-      return sql`ledger_head as (
-          update ledger.head set seq = ${e.seq}, hash = ${e.hash}, frontier = ${JSON.stringify(frontier)}::jsonb
-          where id = 1 and seq = ${prevSeq} and hash = ${e.prev_hash} returning seq
-        ), ledger_entry as (
-          insert into ledger.entry (seq, kind, payload, at, prev_hash, hash)
-          values ((select ledger_head.seq from ledger_head), ${e.kind}, ${JSON.stringify(e.payload)}::jsonb, ${e.at}, ${e.prev_hash}, ${e.hash})
-        )${
-          nodes.length
-            ? sql`, ledger_nodes as (
-          insert into ledger.node (level, idx, hash) values ${sql.join(nodes.map((n) => sql`(${n.level}, ${n.idx}, ${n.hash})`))}
-          on conflict (level, idx) do nothing
-        )`
-            : sql``
-        }`
-    },
+    appendCtes,
 
     /** Cached subtree hashes for the given (level, idx) pairs. */
     async nodes(keys: { level: number; idx: number }[]): Promise<NodeRow[]> {

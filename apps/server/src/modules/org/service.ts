@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/pg-errors.js'
 import { systemActor, type AuditActor } from '../../platform/audit.js'
 import type { Core } from '../../platform/core.js'
 import { newId } from '../../platform/ids.js'
@@ -81,11 +82,6 @@ function toGridCell(r: GridCellRow): GridCell {
 function text(v: string | null | undefined): string | null {
   const s = v?.trim()
   return s ? s : null
-}
-
-/** A unique constraint fired (a concurrent writer won the race the pre-check could not see). */
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/pg-errors.js'
 import type { IdentityService } from '../identity/index.js'
 import { checkCreditCode, checkIdNumber, isMobile, maskIdNumber, maskPhone, normalizePhone } from '../identity/index.js'
 import type { Department, OrgService } from '../org/index.js'
@@ -228,10 +229,6 @@ const MAX_REPORTED_ERRORS = 500
 /** Digits of an address starred: the street and house number are what identifies a home. */
 export function maskAddress(address: string): string {
   return address.replace(/[0-9０-９]/gu, '*')
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
 }
 
 function text(v: string | null | undefined): string | null {
