@@ -274,9 +274,12 @@ describe.skipIf(skipWithoutChromium)('12345 hotline', () => {
     expect(navigations).toBe(0)
     expect(desk.url()).toBe(consoleUrl)
     const number = /工单 (RX\S+) 已直接办结/.exec((await desk.getByText(/已直接办结/).textContent()) ?? '')![1]!
-    const list = await call<{ items: { number: string; status: string; closeKind: string | null; type: string }[] }>(server, operatorCookie, 'GET', '/api/hotline/tickets?queue=all&q=' + encodeURIComponent(number))
-    expect(list.items.find((t) => t.number === number)).toMatchObject({ status: 'closed', closeKind: 'direct', type: 'consult' })
-    const today = new Date().toISOString().slice(0, 10)
+    const list = await call<{ items: { number: string; status: string; closeKind: string | null; type: string; updatedAt: string }[] }>(server, operatorCookie, 'GET', '/api/hotline/tickets?queue=all&q=' + encodeURIComponent(number))
+    const closed = list.items.find((t) => t.number === number)
+    expect(closed).toMatchObject({ status: 'closed', closeKind: 'direct', type: 'consult' })
+    // Metrics periods are China days (UTC+8), as the server's clock sees them: the day it closed the ticket,
+    // not the test machine's UTC date (they differ from 00:00 UTC on, which failed this test every night).
+    const today = new Date(new Date(closed!.updatedAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
     const metrics = await call<{ centre: { directClosed: number; consults: number } }>(server, admin, 'GET', `/api/hotline/metrics?from=${today}&to=${today}`)
     expect(metrics.centre.directClosed).toBeGreaterThanOrEqual(1)
 
